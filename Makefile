@@ -1,0 +1,31 @@
+# Ward Studio. `make run` starts the app, `make test` runs every test, `make bench` writes
+# BENCHMARKS.md. Each sets up what it needs first (system packages, .venv).
+PY := .venv/bin/python
+# Touch tests and benchmarks draw on a virtual screen big enough for the largest tablet size.
+XVFB := xvfb-run -a -s "-screen 0 2048x1536x24"
+ARGS ?=
+
+.PHONY: run test bench screenshot setup clean
+
+run:
+	@bash scripts/setup.sh run
+	$(PY) main.py $(ARGS)
+
+test:
+	@bash scripts/setup.sh test
+	$(XVFB) $(PY) -m pytest $(PYTEST_ARGS)
+
+bench:
+	@bash scripts/setup.sh test
+	$(XVFB) $(PY) bench/run.py
+
+# The launcher as a PNG, as used in README.md.
+screenshot:
+	@bash scripts/setup.sh test
+	$(XVFB) $(PY) main.py --audio none --size 1280x800 --screenshot docs/launcher.png
+
+setup:
+	@bash scripts/setup.sh test
+
+clean:
+	rm -rf .venv test-artifacts .pytest_cache *.egg-info

@@ -1,0 +1,102 @@
+"""Named controls: every change a user can make is an action on one of these.
+
+A control is addressed as ``(group, control)``, for example ``("master", "volume_db")``,
+the way Mixxx names its controls. Touch widgets, MIDI mappings and tests all change the
+studio through the same :class:`Action` messages, checked here against the control's range
+before they reach the audio engine.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import NamedTuple
+
+# The safety limiter's ceiling: nothing leaves the master bus above this level.
+LIMITER_CEILING_DB = -1.0
+# Volume at or below this is treated as silence (faders show "off").
+SILENCE_DB = -60.0
+
+
+@dataclass(frozen=True)
+class ControlSpec:
+    group: str
+    control: str
+    minimum: float
+    maximum: float
+    default: float
+    unit: str = ""
+    is_switch: bool = False  # on/off control: values are 0.0 or 1.0
+    description: str = ""
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.group, self.control)
+
+    @property
+    def name(self) -> str:
+        return f"{self.group}/{self.control}"
+
+
+class Action(NamedTuple):
+    """One change to one named control; small and picklable, sent to the engine process."""
+
+    group: str
+    control: str
+    value: float
+
+
+def _specs(*specs: ControlSpec) -> dict[tuple[str, str], ControlSpec]:
+    return {spec.key: spec for spec in specs}
+
+
+CONTROLS: dict[tuple[str, str], ControlSpec] = _specs(
+    ControlSpec("master", "volume_db", SILENCE_DB, 0.0, -12.0, "dB",
+                description="Listening volume, applied after the safety limiter"),
+    ControlSpec("master", "headphone_cap_db", -30.0, 0.0, -6.0, "dB",
+                description="Highest listening volume allowed (a mentor setting)"),
+    ControlSpec("master", "mute", 0.0, 1.0, 0.0, is_switch=True,
+                description="Silence the output at once"),
+    ControlSpec("transport", "playing", 0.0, 1.0, 0.0, is_switch=True,
+                description="Start or stop the shared clock"),
+    ControlSpec("transport", "bpm", 60.0, 200.0, 90.0, "BPM",
+                description="Tempo of the shared clock"),
+    ControlSpec("metronome", "enabled", 0.0, 1.0, 1.0, is_switch=True,
+                description="Click on every beat while the clock plays"),
+    ControlSpec("metronome", "level_db", SILENCE_DB, 0.0, -12.0, "dB",
+                description="Loudness of the click"),
+)
+
+
+def spec_for(group: str, control: str) -> ControlSpec:
+    try:
+        return CONTROLS[(group, control)]
+    except KeyError:
+        known = ", ".join(sorted(spec.name for spec in CONTROLS.values()))
+        raise ValueError(f"unknown control {group}/{control}; known controls: {known}") from None
+
+
+def check_action(group: str, control: str, value: float) -> Action:
+    """Return a valid Action, or raise ValueError saying what range is allowed."""
+    spec = spec_for(group, control)
+    if isinstance(value, bool):
+        value = float(value)
+    if not isinstance(value, (int, float)) or value != value:  # rejects NaN too
+        raise ValueError(f"{spec.name} needs a number, got {value!r}")
+    value = float(value)
+    if spec.is_switch and value not in (0.0, 1.0):
+        raise ValueError(f"{spec.name} is a switch: use 0 (off) or 1 (on), got {value:g}")
+    if not spec.minimum <= value <= spec.maximum:
+        raise ValueError(
+            f"{spec.name} must be in range {spec.minimum:g}..{spec.maximum:g}"
+            f"{' ' + spec.unit if spec.unit else ''}, got {value:g}"
+        )
+    return Action(group, control, value)
+
+
+def default_values() -> dict[tuple[str, str], float]:
+    return {key: spec.default for key, spec in CONTROLS.items()}
+
+
+def effective_volume_db(volume_db: float, headphone_cap_db: float) -> float:
+    """The listening volume actually applied: never above the mentor's headphone cap."""
+    return min(volume_db, headphone_cap_db)

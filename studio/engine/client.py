@@ -1,0 +1,225 @@
+"""The app's side of the engine: starts the engine process, sends it actions, reads its state,
+and brings it back if it dies.
+
+Nothing here waits on the engine. ``act`` queues a message and returns; ``state`` is the
+latest snapshot a watcher thread has read; ``drain_events`` hands over what happened.
+The watcher restarts a dead or silent engine within ``RESTART_WITHIN_S`` and replays every
+control the user had set, so the studio sounds as it did before.
+
+This module must stay light: it never imports pyo (only the engine process does).
+"""
+
+from __future__ import annotations
+
+import collections
+import multiprocessing
+import os
+import queue
+import threading
+import time
+
+from studio.controls import Action, check_action, default_values
+from studio.engine.messages import EngineEvent, EngineState, Shutdown
+from studio.settings import AudioSettings
+
+COMMAND_QUEUE_SIZE = 1024
+STATE_QUEUE_SIZE = 8
+EVENT_QUEUE_SIZE = 256
+WATCH_PERIOD_S = 0.02
+# No state for this long from a running engine means it is stuck: it is killed and restarted.
+HEARTBEAT_TIMEOUT_S = 1.5
+# A fresh engine may take this long to send its first state (importing pyo, opening the device).
+FIRST_STATE_TIMEOUT_S = 10.0
+# After this many crashes in a row, each within CRASH_WINDOW_S of starting, fall back to silent.
+MAX_QUICK_CRASHES = 3
+CRASH_WINDOW_S = 10.0
+
+# Exit codes of an engine that ended on purpose to be started again (see live_engine.py).
+_PLANNED_RESTART_CODES = {3, 4}
+
+RESTARTED_MESSAGE = "The audio engine stopped unexpectedly and was restarted. Your settings are back."
+
+
+class EngineClient:
+    def __init__(self, settings: AudioSettings | None = None):
+        self.settings = settings or AudioSettings()
+        self._context = multiprocessing.get_context("spawn")
+        self._values = default_values()  # every control as the user last set it
+        self._lock = threading.Lock()
+        self._state = EngineState()
+        self._events: collections.deque[EngineEvent] = collections.deque(maxlen=EVENT_QUEUE_SIZE)
+        self._process = None
+        self._queues = None
+        self._started_at = 0.0
+        self._last_state_at = 0.0
+        self._quick_crashes = 0
+        self._forced_silent = False
+        self._stop = threading.Event()
+        self._restart_requested = threading.Event()
+        self._watcher: threading.Thread | None = None
+        self.restarts = 0
+        self.dropped_commands = 0
+
+    # --- the app's calls ----------------------------------------------------------------
+    def start(self) -> None:
+        """Start the engine process and its watcher; returns at once."""
+        self._spawn()
+        self._watcher = threading.Thread(target=self._watch, name="engine-watcher", daemon=True)
+        self._watcher.start()
+
+    def act(self, group: str, control: str, value: float) -> Action:
+        """Change a control. Raises ValueError (with the allowed range) for a bad value."""
+        action = check_action(group, control, value)
+        with self._lock:
+            self._values[(group, control)] = action.value
+            queues = self._queues
+        self._send(queues, action)
+        return action
+
+    def value(self, group: str, control: str) -> float:
+        with self._lock:
+            return self._values[(group, control)]
+
+    @property
+    def state(self) -> EngineState:
+        with self._lock:
+            return self._state
+
+    def drain_events(self) -> list[EngineEvent]:
+        events = []
+        while True:
+            try:
+                events.append(self._events.popleft())
+            except IndexError:
+                return events
+
+    @property
+    def engine_pid(self) -> int | None:
+        process = self._process
+        return process.pid if process is not None else None
+
+    def change_settings(self, settings: AudioSettings) -> None:
+        """Use new audio settings: the engine restarts on them with every control as it was."""
+        self.settings = settings
+        self._forced_silent = False
+        self._quick_crashes = 0
+        self._restart_requested.set()
+
+    def stop(self, timeout_s: float = 3.0) -> None:
+        self._stop.set()
+        if self._watcher is not None:
+            self._watcher.join(timeout=timeout_s)
+        self._end_process(timeout_s)
+
+    # --- the process ------------------------------------------------------------------
+    def _send(self, queues, message) -> None:
+        if queues is None:
+            return  # the values are replayed when the engine (re)starts
+        try:
+            queues[0].put_nowait(message)
+        except (queue.Full, ValueError, OSError):
+            self.dropped_commands += 1
+
+    def _spawn(self) -> None:
+        from studio.engine.process import run_engine
+
+        commands = self._context.Queue(COMMAND_QUEUE_SIZE)
+        states = self._context.Queue(STATE_QUEUE_SIZE)
+        events = self._context.Queue(EVENT_QUEUE_SIZE)
+        settings = self.settings
+        if self._forced_silent:
+            settings = AudioSettings(**{**settings.__dict__, "backend": "none"})
+        with self._lock:
+            values = dict(self._values)
+        process = self._context.Process(
+            target=run_engine,
+            args=(settings, values, commands, states, events, os.getpid()),
+            name="ward-studio-engine",
+            daemon=True,
+        )
+        process.start()
+        with self._lock:
+            self._process = process
+            self._queues = (commands, states, events)
+        self._started_at = time.monotonic()
+        self._last_state_at = 0.0
+
+    def _end_process(self, timeout_s: float) -> None:
+        process, queues = self._process, self._queues
+        if process is None:
+            return
+        if process.is_alive() and queues is not None:
+            self._send(queues, Shutdown("app closing"))
+            process.join(timeout_s)
+        if process.is_alive():
+            process.kill()
+            process.join(1.0)
+        with self._lock:
+            self._queues = None
+        for q in queues or ():
+            q.cancel_join_thread()
+            q.close()
+
+    def _restart(self, why: str, exit_code: int | None) -> None:
+        planned = exit_code in _PLANNED_RESTART_CODES
+        if not planned:
+            lived_s = time.monotonic() - self._started_at
+            self._quick_crashes = self._quick_crashes + 1 if lived_s < CRASH_WINDOW_S else 1
+            if self._quick_crashes >= MAX_QUICK_CRASHES and not self._forced_silent:
+                self._forced_silent = True
+                self._events.append(EngineEvent(
+                    "error",
+                    "The audio engine keeps stopping with this sound device, so sound is off. "
+                    "Everything else still works.",
+                ))
+        old_process, old_queues = self._process, self._queues
+        with self._lock:
+            self._queues = None
+        if old_process is not None and old_process.is_alive():
+            old_process.kill()
+        # A killed engine may have left its queues half-used: never read them again.
+        for q in old_queues or ():
+            q.cancel_join_thread()
+            q.close()
+        self._spawn()
+        if not planned:
+            self.restarts += 1
+            self._events.append(EngineEvent("restarted", RESTARTED_MESSAGE, {"why": why}))
+
+    def _watch(self) -> None:
+        while not self._stop.wait(WATCH_PERIOD_S):
+            process, queues = self._process, self._queues
+            if process is None or queues is None:
+                continue
+            self._read(queues)
+            now = time.monotonic()
+            if self._restart_requested.is_set():
+                self._restart_requested.clear()
+                self._end_process(timeout_s=2.0)
+                self._spawn()
+            elif not process.is_alive():
+                self._read(queues)  # the last words of an engine that ended on purpose
+                self._restart("the engine process ended", process.exitcode)
+            elif self._last_state_at and now - self._last_state_at > HEARTBEAT_TIMEOUT_S:
+                self._restart("the engine stopped answering", None)
+            elif not self._last_state_at and now - self._started_at > FIRST_STATE_TIMEOUT_S:
+                self._restart("the engine did not start", None)
+
+    def _read(self, queues) -> None:
+        _, states, events = queues
+        latest = None
+        try:
+            while True:
+                latest = states.get_nowait()
+        except (queue.Empty, OSError, EOFError, ValueError):
+            pass
+        try:
+            while True:
+                self._events.append(events.get_nowait())
+        except (queue.Empty, OSError, EOFError, ValueError):
+            pass
+        if latest is not None:
+            with self._lock:
+                self._state = latest
+            self._last_state_at = time.monotonic()
+            self._quick_crashes = 0 if latest.uptime_s > CRASH_WINDOW_S else self._quick_crashes

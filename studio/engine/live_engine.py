@@ -1,0 +1,180 @@
+"""The live engine: opens a sound device (or falls back to silent), plays the studio graph,
+applies actions and reports its state. Runs inside the engine process (see process.py)."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+
+from studio.audio.backends import NO_OUTPUT_MESSAGE, choose_backend, jack_server_running
+from studio.audio.servers import AudioStartError, make_server
+from studio.controls import Action, check_action
+from studio.engine.jack_monitor import JackMonitor, free_client_name
+from studio.engine.messages import EngineEvent, EngineState, Restore
+from studio.engine.silent_clock import SilentClock
+from studio.engine.studio_graph import StudioGraph
+from studio.settings import AudioSettings
+
+# Why the engine process ended, as its exit code; the client restarts it on any of these.
+EXIT_DEVICE_LOST = 3  # the sound device or JACK server went away
+EXIT_DEVICE_BACK = 4  # a better device appeared while silent; restart to use it
+DEVICE_RECHECK_S = 5.0
+
+Emit = Callable[[EngineEvent], None]
+
+
+def _describe(backend: str, sample_rate: int, buffer_size: int, detail: str = "") -> str:
+    latency_ms = 1000.0 * buffer_size / sample_rate
+    timing = f"{sample_rate / 1000:g} kHz, {buffer_size}-frame buffer ({latency_ms:.1f} ms)"
+    if backend == "jack":
+        return f"Playing through JACK{detail}, {timing}"
+    return f"Playing through the system sound device, {timing}"
+
+
+class LiveEngine:
+    def __init__(self, settings: AudioSettings, values: dict, emit: Emit):
+        self.settings = settings
+        self._emit = emit
+        self._monitor: JackMonitor | None = None
+        self._clock: SilentClock | None = None
+        self._started_at = time.monotonic()
+        self._cpu_mark = (time.monotonic(), time.process_time())
+        self._last_device_check = time.monotonic()
+        self.fell_back = False  # silent because the wanted device failed, not by choice
+        self.server, self.backend, self.device_message = self._open_audio()
+        self.graph = StudioGraph(self.server, values)
+        self.graph.out()
+        self.server.start()
+        if self._clock is not None:
+            self._clock.start()
+
+    # --- opening a device -------------------------------------------------------------
+    def _open_audio(self):
+        s = self.settings
+        backend, why = choose_backend(s.backend)
+        if backend != "none":
+            try:
+                return self._open_device(backend)
+            except AudioStartError as error:
+                self.fell_back = True
+                message = f"{error}. Sounds are silent for now."
+                self._emit(EngineEvent("device_lost", message))
+                return self._open_silent(message)
+        return self._open_silent(why if s.backend == "auto" else "Sound is off (silent mode chosen)")
+
+    def _open_device(self, backend: str):
+        s = self.settings
+        detail = ""
+        name = s.jack_client_name
+        if backend == "jack":
+            try:
+                self._monitor = JackMonitor(f"{s.jack_client_name}-monitor")
+            except Exception as error:  # jack.JackError, or libjack missing
+                raise AudioStartError("Could not connect to the JACK audio server (is it running?)") from error
+            name = free_client_name(self._monitor, s.jack_client_name)
+            if name != s.jack_client_name:
+                detail = f" as '{name}'"
+                self._emit(EngineEvent(
+                    "notice",
+                    f"Another program already uses the name '{s.jack_client_name}' on JACK "
+                    f"(is Ward Studio open twice?). This one is called '{name}'.",
+                ))
+        try:
+            server = make_server(backend, s.sample_rate, s.buffer_size, jack_client_name=name)
+        except AudioStartError:
+            if self._monitor is not None:
+                self._monitor.close()
+                self._monitor = None
+            raise
+        return server, backend, _describe(backend, s.sample_rate, s.buffer_size, detail)
+
+    def _open_silent(self, message: str):
+        s = self.settings
+        server = make_server("none", s.sample_rate, s.buffer_size)
+        self._clock = SilentClock(server, s.sample_rate, s.buffer_size)
+        return server, "none", message or NO_OUTPUT_MESSAGE
+
+    # --- messages ---------------------------------------------------------------------
+    def handle(self, message) -> None:
+        if isinstance(message, Action):
+            try:
+                action = check_action(*message)
+            except ValueError as error:
+                self._emit(EngineEvent("error", str(error)))
+                return
+            self.graph.apply(action)
+        elif isinstance(message, Restore):
+            for (group, control), value in message.values.items():
+                self.handle(Action(group, control, value))
+
+    # --- health and state -------------------------------------------------------------
+    def exit_code(self) -> int | None:
+        """Non-None when the engine should end so that it can be started afresh."""
+        if self._monitor is not None and self._monitor.server_gone:
+            self._emit(EngineEvent(
+                "device_lost",
+                "The JACK audio server stopped. Sound is off until it is back; "
+                "nothing you made is lost.",
+            ))
+            return EXIT_DEVICE_LOST
+        now = time.monotonic()
+        if self.fell_back and now - self._last_device_check >= DEVICE_RECHECK_S:
+            self._last_device_check = now
+            if self.settings.backend in ("auto", "jack") and jack_server_running():
+                self._emit(EngineEvent("notice", "The JACK audio server is back: turning sound on."))
+                return EXIT_DEVICE_BACK
+        return None
+
+    def xruns(self) -> int | None:
+        if self._monitor is not None:
+            return self._monitor.xruns
+        if self._clock is not None:
+            return self._clock.xruns
+        return None  # PortAudio through pyo does not report dropouts
+
+    def cpu_percent(self) -> float:
+        if self._monitor is not None:
+            return self._monitor.cpu_percent()
+        if self._clock is not None:
+            return self._clock.cpu_percent()
+        now, cpu = time.monotonic(), time.process_time()
+        wall0, cpu0 = self._cpu_mark
+        if now - wall0 < 0.5:
+            return getattr(self, "_last_cpu", 0.0)
+        self._cpu_mark = (now, cpu)
+        self._last_cpu = 100.0 * (cpu - cpu0) / (now - wall0)
+        return self._last_cpu
+
+    def state(self) -> EngineState:
+        g = self.graph
+        left_db, right_db = g.master.meter_db()
+        return EngineState(
+            backend=self.backend,
+            device_ok=self.backend != "none",
+            device_message=self.device_message,
+            sample_rate=self.settings.sample_rate,
+            buffer_size=self.settings.buffer_size,
+            playing=g.transport.playing,
+            position_s=g.position_s(),
+            bpm=g.values[("transport", "bpm")],
+            beat=g.transport.beats_played(),
+            meter_db=(round(left_db, 1), round(right_db, 1)),
+            limiter_reduction_db=round(g.master.limiter_reduction_db(), 1),
+            cpu_percent=round(self.cpu_percent(), 1),
+            xruns=self.xruns(),
+            controls=dict(g.values),
+            engine_pid=os.getpid(),
+            uptime_s=round(time.monotonic() - self._started_at, 2),
+        )
+
+    def close(self) -> None:
+        if self._clock is not None:
+            self._clock.stop()
+        if self._monitor is not None and self._monitor.server_gone:
+            return  # pyo's JACK client is dead too; shutting pyo down could hang
+        self.server.stop()
+        self.server.shutdown()
+        if self._monitor is not None:
+            self._monitor.close()
+

@@ -1,0 +1,64 @@
+"""What crosses between the app and the engine process: small picklable messages.
+
+In: :class:`~studio.controls.Action` (change a control), :class:`Restore` (after a restart)
+and :class:`Shutdown`. Out: :class:`EngineState` snapshots at about 25 Hz and
+:class:`EngineEvent` notices for what happened.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from studio.controls import SILENCE_DB
+
+STATE_RATE_HZ = 25
+
+
+class Restore(NamedTuple):
+    """Set every control at once, e.g. to bring a restarted engine back to where it was."""
+
+    values: dict
+
+
+class Shutdown(NamedTuple):
+    reason: str = ""
+
+
+class EngineEvent(NamedTuple):
+    """Something the user may need to know, in plain words.
+
+    kind is one of: "started", "restarted", "device_lost", "notice", "error", "control_changed".
+    """
+
+    kind: str
+    message: str
+    data: dict = {}
+
+
+@dataclass
+class EngineState:
+    """A snapshot of the engine, sent ~25 times a second. Plain data only."""
+
+    backend: str = "starting"  # "jack", "portaudio", "none" (silent) or "starting"
+    device_ok: bool = False  # True when sound can actually be heard
+    device_message: str = "Starting the audio engine..."
+    sample_rate: int = 0
+    buffer_size: int = 0
+    playing: bool = False
+    position_s: float = 0.0
+    bpm: float = 0.0
+    beat: int = 0  # beats since the clock started
+    meter_db: tuple[float, float] = (SILENCE_DB, SILENCE_DB)  # peak level of the output, per side
+    limiter_reduction_db: float = 0.0  # how much the safety limiter is turning down (>= 0)
+    cpu_percent: float = 0.0
+    xruns: int | None = 0  # audio dropouts ("glitches") since the engine started; None: unknown
+    controls: dict = field(default_factory=dict)  # (group, control) -> value, as the engine has them
+    engine_pid: int = 0
+    uptime_s: float = 0.0
+
+    @property
+    def latency_ms(self) -> float:
+        if not self.sample_rate:
+            return 0.0
+        return 1000.0 * self.buffer_size / self.sample_rate

@@ -1,0 +1,67 @@
+"""The engine process: its entry point and main loop.
+
+The app starts this with multiprocessing's ``spawn`` method (see client.py). The loop takes
+commands without ever blocking the app, publishes an EngineState about 25 times a second,
+and ends when told to, when the app is gone, or when the sound device needs a fresh start.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import time
+
+from studio.engine.messages import STATE_RATE_HZ, EngineEvent, Shutdown
+from studio.settings import AudioSettings
+
+
+def _put_latest(q, item) -> bool:
+    """Hand an item to the app without waiting; if the app is not reading, drop it."""
+    try:
+        q.put_nowait(item)
+        return True
+    except queue.Full:
+        return False
+
+
+def run_engine(settings: AudioSettings, values: dict, commands, states, events, parent_pid: int) -> None:
+    """Entry point of the engine process. Exits with a code from live_engine when it must restart."""
+    import studio  # noqa: F401  (sets PYO_GUI_WX before pyo is imported)
+    from studio.engine.live_engine import LiveEngine
+
+    def emit(event: EngineEvent) -> None:
+        _put_latest(events, event)
+
+    engine = LiveEngine(settings, values, emit)
+    emit(EngineEvent("started", engine.device_message, {"backend": engine.backend}))
+    exit_code = 0
+    period_s = 1.0 / STATE_RATE_HZ
+    next_state = time.monotonic()
+    try:
+        while True:
+            try:
+                message = commands.get(timeout=max(0.0, next_state - time.monotonic()))
+            except queue.Empty:
+                message = None
+            if isinstance(message, Shutdown):
+                break
+            if message is not None:
+                engine.handle(message)
+            now = time.monotonic()
+            if now >= next_state:
+                _put_latest(states, engine.state())
+                next_state = max(next_state + period_s, now)
+                code = engine.exit_code()
+                if code is not None:
+                    exit_code = code
+                    break
+                if os.getppid() != parent_pid:
+                    break  # the app is gone: never leave an orphan engine playing
+    finally:
+        engine.close()
+        # Let the queues' feeder threads deliver the last state and events before exiting.
+        for q in (states, events):
+            q.close()
+            q.join_thread()
+    if exit_code:
+        os._exit(exit_code)

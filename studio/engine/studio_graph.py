@@ -1,0 +1,79 @@
+"""The whole studio as one audio graph, and the actions that change it.
+
+StudioGraph is built on any running pyo server. The engine process builds it on a live or
+silent server; tests build it on a manual server and render it. Each feature (today the
+transport and its metronome; later beats, decks, mic) adds its stereo output to the master
+bus and its controls to ``_apply``.
+"""
+
+from __future__ import annotations
+
+import pyo
+
+from studio.audio.master_bus import MasterBus, build_master_bus
+from studio.audio.transport import Transport, build_transport
+from studio.controls import Action, check_action, default_values
+
+
+class StudioGraph:
+    def __init__(self, server: pyo.Server, values: dict | None = None):
+        self.server = server
+        self.values = default_values()
+        if values:
+            for (group, control), value in values.items():
+                action = check_action(group, control, value)
+                self.values[(action.group, action.control)] = action.value
+        v = self.values
+        self.transport: Transport = build_transport(
+            bpm=v[("transport", "bpm")],
+            click_enabled=bool(v[("metronome", "enabled")]),
+            click_level_db=v[("metronome", "level_db")],
+        )
+        self.master: MasterBus = build_master_bus(
+            [self.transport.output],
+            volume_db=v[("master", "volume_db")],
+            headphone_cap_db=v[("master", "headphone_cap_db")],
+            muted=bool(v[("master", "mute")]),
+        )
+        self._play_started_sample = 0
+        if v[("transport", "playing")]:
+            self._start_transport()
+
+    def out(self) -> None:
+        """Send the master bus to the sound device."""
+        self.master.output.out()
+
+    def apply(self, action: Action) -> None:
+        """Change one control. The action must already be checked (see check_action)."""
+        key = (action.group, action.control)
+        self.values[key] = action.value
+        group = action.group
+        if group == "master":
+            self.master.set_volume(
+                self.values[("master", "volume_db")],
+                self.values[("master", "headphone_cap_db")],
+                bool(self.values[("master", "mute")]),
+            )
+        elif key == ("transport", "playing"):
+            if action.value:
+                self._start_transport()
+            else:
+                self.transport.stop()
+        elif key == ("transport", "bpm"):
+            self.transport.set_bpm(action.value)
+        elif group == "metronome":
+            self.transport.set_click(
+                bool(self.values[("metronome", "enabled")]), self.values[("metronome", "level_db")]
+            )
+
+    def _start_transport(self) -> None:
+        if not self.transport.playing:
+            self._play_started_sample = self.server.getCurrentTimeInSamples()
+            self.transport.play()
+
+    def position_s(self) -> float:
+        """Time since the clock started playing (0 when stopped)."""
+        if not self.transport.playing:
+            return 0.0
+        elapsed = self.server.getCurrentTimeInSamples() - self._play_started_sample
+        return max(0, elapsed) / self.server.getSamplingRate()
