@@ -1,7 +1,7 @@
 """Rendering a graph without a sound card: offline to a file, or manually block by block.
 
 Both take the same graph-building function the live engine uses, so what a test or an
-export hears is what the live app plays. ``build`` is called once the server is running
+export hears is what the live app plays. ``build(server)`` is called once the server is running
 and returns the stereo PyoObject to capture (anything else it made stays referenced by it
 or by the returned object's attributes for the length of the render).
 """
@@ -18,7 +18,7 @@ import soundfile
 
 from studio.audio.servers import make_server
 
-Build = Callable[[], pyo.PyoObject]
+Build = Callable[[pyo.Server], pyo.PyoObject]
 
 
 def render_manual(
@@ -38,7 +38,7 @@ def render_manual(
     server = make_server("manual", sample_rate, buffer_size, channels)
     try:
         server.start()
-        graph = build()
+        graph = build(server)
         table = pyo.DataTable(size=frames, chnls=channels)
         recorder = pyo.TableRec(graph, table=table).play()
         for block in range(math.ceil(frames / buffer_size) + 1):
@@ -65,7 +65,7 @@ def render_offline(
     server = make_server("offline", sample_rate, buffer_size, channels)
     try:
         server.recordOptions(dur=duration_s, filename=str(path), fileformat=0, sampletype=3)
-        graph = build()
+        graph = build(server)
         graph.out()
         server.start()  # in offline mode this returns once the whole duration is rendered
         del graph

@@ -148,6 +148,7 @@ class LiveEngine:
 
     def state(self) -> EngineState:
         g = self.graph
+        g.tick()
         left_db, right_db = g.master.meter_db()
         return EngineState(
             backend=self.backend,
@@ -158,7 +159,7 @@ class LiveEngine:
             playing=g.transport.playing,
             position_s=g.position_s(),
             bpm=g.values[("transport", "bpm")],
-            beat=g.transport.beats_played(),
+            beat=g.transport.beat_number(),
             meter_db=(round(left_db, 1), round(right_db, 1)),
             limiter_reduction_db=round(g.master.limiter_reduction_db(), 1),
             cpu_percent=round(self.cpu_percent(), 1),

@@ -48,7 +48,7 @@ class EngineState:
     playing: bool = False
     position_s: float = 0.0
     bpm: float = 0.0
-    beat: int = 0  # beats since the clock started
+    beat: int = 0  # the beat now sounding, from 1 when the clock starts; 0 when stopped
     meter_db: tuple[float, float] = (SILENCE_DB, SILENCE_DB)  # peak level of the output, per side
     limiter_reduction_db: float = 0.0  # how much the safety limiter is turning down (>= 0)
     cpu_percent: float = 0.0

@@ -25,6 +25,7 @@ class StudioGraph:
                 self.values[(action.group, action.control)] = action.value
         v = self.values
         self.transport: Transport = build_transport(
+            server,
             bpm=v[("transport", "bpm")],
             click_enabled=bool(v[("metronome", "enabled")]),
             click_level_db=v[("metronome", "level_db")],
@@ -65,6 +66,10 @@ class StudioGraph:
             self.transport.set_click(
                 bool(self.values[("metronome", "enabled")]), self.values[("metronome", "level_db")]
             )
+
+    def tick(self) -> None:
+        """Housekeeping a few times a second (never timing: that lives in the graph)."""
+        self.transport.tick()
 
     def _start_transport(self) -> None:
         if not self.transport.playing:

@@ -1,0 +1,23 @@
+"""Shared test set-up: quiet pyo, a private settings folder, and a place for artifacts."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("PYO_GUI_WX", "0")
+os.environ.setdefault("JACK_NO_START_SERVER", "1")
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+
+@pytest.fixture(autouse=True)
+def private_config_dir(tmp_path, monkeypatch):
+    """Each test gets its own settings folder, so no test reads or writes the user's."""
+    monkeypatch.setenv("WARD_STUDIO_CONFIG_DIR", str(tmp_path / "config"))
+
+
+@pytest.fixture
+def artifacts_dir() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
