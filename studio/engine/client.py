@@ -19,7 +19,7 @@ import threading
 import time
 
 from studio.controls import Action, check_action, default_values
-from studio.engine.messages import EngineEvent, EngineState, Shutdown
+from studio.engine.messages import EngineEvent, EngineState, Restore, Shutdown
 from studio.settings import AudioSettings
 
 COMMAND_QUEUE_SIZE = 1024
@@ -57,6 +57,7 @@ class EngineClient:
         self._stop = threading.Event()
         self._restart_requested = threading.Event()
         self._watcher: threading.Thread | None = None
+        self._resync = threading.Event()  # a command was dropped: send every value again
         self.restarts = 0
         self.dropped_commands = 0
 
@@ -118,7 +119,10 @@ class EngineClient:
         try:
             queues[0].put_nowait(message)
         except (queue.Full, ValueError, OSError):
+            # The engine is behind (or restarting). The value is kept in _values, and the
+            # watcher sends every value again once there is room, so nothing set is lost.
             self.dropped_commands += 1
+            self._resync.set()
 
     def _spawn(self) -> None:
         from studio.engine.process import run_engine
@@ -192,6 +196,11 @@ class EngineClient:
             if process is None or queues is None:
                 continue
             self._read(queues)
+            if self._resync.is_set():
+                self._resync.clear()
+                with self._lock:
+                    values = dict(self._values)
+                self._send(queues, Restore(values))
             now = time.monotonic()
             if self._restart_requested.is_set():
                 self._restart_requested.clear()
