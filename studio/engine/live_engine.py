@@ -41,8 +41,9 @@ class LiveEngine:
         self._started_at = time.monotonic()
         self._cpu_mark = (time.monotonic(), time.process_time())
         self._last_device_check = time.monotonic()
-        self.fell_back = False  # silent because the wanted device failed, not by choice
         self.server, self.backend, self.device_message = self._open_audio()
+        # Silent, but JACK would be used if it appeared: look for it now and then.
+        self._watch_for_jack = self.backend == "none" and settings.backend in ("auto", "jack")
         self.graph = StudioGraph(self.server, values)
         self.graph.out()
         self.server.start()
@@ -57,7 +58,6 @@ class LiveEngine:
             try:
                 return self._open_device(backend)
             except AudioStartError as error:
-                self.fell_back = True
                 message = f"{error}. Sounds are silent for now."
                 self._emit(EngineEvent("device_lost", message))
                 return self._open_silent(message)
@@ -119,9 +119,9 @@ class LiveEngine:
             ))
             return EXIT_DEVICE_LOST
         now = time.monotonic()
-        if self.fell_back and now - self._last_device_check >= DEVICE_RECHECK_S:
+        if self._watch_for_jack and now - self._last_device_check >= DEVICE_RECHECK_S:
             self._last_device_check = now
-            if self.settings.backend in ("auto", "jack") and jack_server_running():
+            if jack_server_running():
                 self._emit(EngineEvent("notice", "The JACK audio server is back: turning sound on."))
                 return EXIT_DEVICE_BACK
         return None

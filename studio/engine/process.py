@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import os
 import queue
+import sys
 import time
 
 from studio.engine.messages import STATE_RATE_HZ, EngineEvent, Shutdown
 from studio.settings import AudioSettings
+
+
+AUDIO_SWITCH_INTERVAL_S = 0.0005
 
 
 def _put_latest(q, item) -> bool:
@@ -28,6 +32,11 @@ def run_engine(settings: AudioSettings, values: dict, commands, states, events, 
     """Entry point of the engine process. Exits with a code from live_engine when it must restart."""
     import studio  # noqa: F401  (sets PYO_GUI_WX before pyo is imported)
     from studio.engine.live_engine import LiveEngine
+
+    # pyo's audio callback needs the interpreter lock. When another thread of this process
+    # holds it, Python hands it over only after the switch interval (5 ms by default, about
+    # a whole buffer); ask for a hand-over ten times sooner.
+    sys.setswitchinterval(AUDIO_SWITCH_INTERVAL_S)
 
     def emit(event: EngineEvent) -> None:
         _put_latest(events, event)
