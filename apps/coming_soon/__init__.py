@@ -1,0 +1,1 @@
+"""The screen shown for a part of the studio that is not built yet."""

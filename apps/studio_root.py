@@ -1,0 +1,185 @@
+"""The whole touch studio in one widget: status bar, screens and banner, wired to the engine.
+
+It reads the engine's state and events about 20 times a second (poll) and turns taps into
+actions on named controls. It never waits on the engine: every EngineClient call it makes
+returns at once. Tests build it with a fake client and call poll() themselves.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+
+from kivy.clock import Clock
+from kivy.graphics import Color, Rectangle
+from kivy.metrics import dp
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.floatlayout import FloatLayout
+from kivy.uix.screenmanager import FadeTransition, NoTransition, ScreenManager
+
+from apps import theme
+from apps.catalogue import STUDIO_PARTS
+from apps.coming_soon.coming_soon_screen import ComingSoonScreen
+from apps.launcher.launcher_screen import LauncherScreen
+from apps.preferences import Preferences, save_preferences
+from apps.settings.settings_screen import SettingsScreen
+from apps.widgets import Banner, StatusBar
+from studio.settings import AudioSettings, save_settings
+
+POLL_HZ = 20
+# Engine event kinds and how loud the banner should be about them.
+EVENT_BANNER_KINDS = {"error": "error", "device_lost": "error", "restarted": "warning",
+                      "notice": "notice", "started": "notice"}
+
+
+class StudioRoot(FloatLayout):
+    def __init__(self, client, settings: AudioSettings, preferences: Preferences,
+                 first_screen: str = "launcher", transition_s: float = 0.15, notes=(), **kwargs):
+        super().__init__(**kwargs)
+        self.client = client
+        self.settings = settings
+        self.preferences = preferences
+        self.started_at = time.monotonic()
+        self._poll_event = None
+        self._first_start_seen = False  # the first "started" is shown by the status bar, not a banner
+        with self.canvas.before:  # our own background, so screenshots of this widget have it too
+            Color(*theme.BACKGROUND)
+            self._background = Rectangle(pos=self.pos, size=self.size)
+
+        column = BoxLayout(orientation="vertical")
+        self.status_bar = StatusBar()
+        self.status_bar.bind(on_settings=lambda *_: self.open_screen("settings"),
+                             on_device_details=lambda *_: self.show_device_details(),
+                             on_volume=lambda _bar, volume_db: self.set_volume(volume_db))
+        column.add_widget(self.status_bar)
+
+        transition = FadeTransition(duration=transition_s) if transition_s > 0 else NoTransition()
+        self.screens = ScreenManager(transition=transition)
+        self.launcher = LauncherScreen(name="launcher")
+        self.launcher.bind(on_open_part=lambda _screen, name: self.open_screen(name),
+                           on_sound_check=lambda *_: self.toggle_sound_check())
+        self.screens.add_widget(self.launcher)
+        for part in STUDIO_PARTS:
+            screen = ComingSoonScreen.for_part(part)
+            screen.bind(on_back=lambda *_: self.open_screen("launcher"))
+            self.screens.add_widget(screen)
+        self.settings_screen = SettingsScreen(name="settings")
+        self.settings_screen.bind(
+            on_apply=lambda _screen, settings, cap_db: self.apply_settings(settings, cap_db),
+            on_back=lambda *_: self.leave_settings())
+        self.screens.add_widget(self.settings_screen)
+        column.add_widget(self.screens)
+        self.add_widget(column)
+
+        self.banner = Banner(pos_hint={"center_x": 0.5})
+        self.add_widget(self.banner)
+        for name in ("pos", "size"):
+            self.fbind(name, self._fit_background)
+            self.fbind(name, self._place_banner)
+        self.banner.fbind("height", self._place_banner)
+
+        self.open_screen(first_screen, animate=False)
+        self.poll()
+        for note in notes:
+            self.banner.show(note, "warning")
+
+    # --- what the user does -------------------------------------------------------------
+    def open_screen(self, name: str, animate: bool = True) -> None:
+        if name == "settings":
+            self.settings_screen.show_settings(self.settings, self.preferences.headphone_cap_db)
+            self.settings_screen.show_state(self.client.state)
+        if not animate:
+            transition, self.screens.transition = self.screens.transition, NoTransition()
+            self.screens.current = name
+            self.screens.transition = transition
+        else:
+            self.screens.current = name
+
+    def leave_settings(self) -> None:
+        if self.settings_screen.has_changes():
+            self.banner.show("Your changes were not applied. The settings are as before.", "notice")
+        self.open_screen("launcher")
+
+    def toggle_sound_check(self) -> None:
+        click_on = self.client.value("transport", "playing") >= 0.5
+        if not click_on:
+            self.client.act("metronome", "enabled", 1.0)  # the click is what we want to hear
+        self.client.act("transport", "playing", 0.0 if click_on else 1.0)
+        self.poll()
+
+    def set_volume(self, volume_db: float) -> None:
+        cap_db = self.client.value("master", "headphone_cap_db")
+        self.client.act("master", "volume_db", min(volume_db, cap_db))
+        self._show_volume()
+
+    def show_device_details(self) -> None:
+        self.banner.show(self.client.state.device_message, "notice")
+
+    def apply_settings(self, settings: AudioSettings, cap_db: float) -> None:
+        """Save the mentor's choices and put them into effect."""
+        problems = []
+        try:
+            save_settings(settings)
+        except (OSError, ValueError) as error:
+            problems.append(f"The audio settings could not be saved ({error}).")
+        preferences = replace(self.preferences, headphone_cap_db=cap_db)
+        try:
+            save_preferences(preferences)
+        except (OSError, ValueError) as error:
+            problems.append(f"The volume limit could not be saved ({error}).")
+        self.preferences = preferences
+        self.client.act("master", "headphone_cap_db", cap_db)
+        if self.client.value("master", "volume_db") > cap_db:
+            # Lower the volume itself too, so raising the limit later never makes a sudden jump.
+            self.client.act("master", "volume_db", cap_db)
+        self._show_volume()
+        restarting = settings != self.settings
+        self.settings = settings
+        self.settings_screen.show_settings(settings, cap_db)
+        if restarting:
+            self.client.change_settings(settings)
+        if problems:
+            self.banner.show(" ".join(problems) + " They are used until the app closes.", "error")
+        elif restarting:
+            self.banner.show("Saved. The sound restarts with the new settings.", "done")
+        else:
+            self.banner.show("Saved.", "done")
+
+    # --- reading the engine -------------------------------------------------------------
+    def start_polling(self) -> None:
+        if self._poll_event is None:
+            self._poll_event = Clock.schedule_interval(self.poll, 1.0 / POLL_HZ)
+
+    def stop_polling(self) -> None:
+        if self._poll_event is not None:
+            self._poll_event.cancel()
+            self._poll_event = None
+
+    def poll(self, _dt: float = 0.0) -> None:
+        state = self.client.state
+        self.status_bar.show_state(state, self.settings.backend)
+        self.status_bar.show_session_time(time.monotonic() - self.started_at)
+        self._show_volume()
+        self.launcher.sound_check.show_state(state, self.client.value("transport", "playing") >= 0.5)
+        if self.screens.current == "settings":
+            self.settings_screen.show_state(state)
+        for event in self.client.drain_events():
+            self.show_event(event)
+
+    def show_event(self, event) -> None:
+        if event.kind == "started" and not self._first_start_seen:
+            self._first_start_seen = True
+            return
+        kind = EVENT_BANNER_KINDS.get(event.kind)
+        if kind is not None:
+            self.banner.show(event.message, kind)
+
+    def _show_volume(self) -> None:
+        self.status_bar.show_volume(self.client.value("master", "volume_db"),
+                                    self.client.value("master", "headphone_cap_db"))
+
+    def _fit_background(self, *_):
+        self._background.pos, self._background.size = self.pos, self.size
+
+    def _place_banner(self, *_):
+        self.banner.top = self.top - self.status_bar.height - dp(16)

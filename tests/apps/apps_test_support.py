@@ -1,0 +1,81 @@
+"""Helpers for the touch tests: a fake engine client, taps and drags, and PNG checks."""
+
+from __future__ import annotations
+
+import os
+import struct
+import zlib
+from pathlib import Path
+
+import pytest
+
+from studio.controls import check_action, default_values
+from studio.engine.messages import EngineEvent, EngineState
+from studio.settings import AudioSettings
+
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO / "test-artifacts"  # git-ignored: screenshots to look at
+NO_DISPLAY_REASON = "needs a display: run under Xvfb, e.g. xvfb-run -a -s '-screen 0 2048x1536x24' pytest tests/apps"
+needs_display = pytest.mark.skipif(not os.environ.get("DISPLAY"), reason=NO_DISPLAY_REASON)
+
+
+def skip_module_without_display() -> None:
+    """Call before importing kivy: without a display, Kivy cannot open its window."""
+    if not os.environ.get("DISPLAY"):
+        pytest.skip(NO_DISPLAY_REASON, allow_module_level=True)
+
+
+class FakeEngineClient:
+    """The EngineClient API without an engine: records what the UI asked for."""
+
+    def __init__(self, settings: AudioSettings | None = None, state: EngineState | None = None):
+        self.settings = settings or AudioSettings(backend="none")
+        self.state = state or EngineState(backend="none", device_ok=False,
+                                          device_message="Sound is off (silent mode chosen)",
+                                          sample_rate=48000, buffer_size=256, bpm=90.0, xruns=0)
+        self.actions = []
+        self.events: list[EngineEvent] = []
+        self.settings_changes: list[AudioSettings] = []
+        self._values = default_values()
+
+    def start(self):
+        pass
+
+    def stop(self, timeout_s: float = 3.0):
+        pass
+
+    def act(self, group, control, value):
+        action = check_action(group, control, value)
+        self._values[(group, control)] = action.value
+        self.actions.append(action)
+        return action
+
+    def value(self, group, control):
+        return self._values[(group, control)]
+
+    def drain_events(self):
+        events, self.events = self.events, []
+        return events
+
+    def change_settings(self, settings):
+        self.settings = settings
+        self.settings_changes.append(settings)
+
+    def sent(self, group, control):
+        """Every value the UI sent to one control, oldest first."""
+        return [a.value for a in self.actions if (a.group, a.control) == (group, control)]
+
+
+def png_facts(path) -> tuple[int, int, int]:
+    """(width, height, distinct byte values in the pixel data) of a PNG, without PIL."""
+    with open(path, "rb") as file:
+        data = file.read()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
+    width, height = struct.unpack(">II", data[16:24])
+    pixels, offset = b"", 8
+    while offset < len(data):
+        length, kind = struct.unpack(">I4s", data[offset:offset + 8])
+        if kind == b"IDAT":
+            pixels += data[offset + 8:offset + 8 + length]
+        offset += 12 + length
+    return width, height, len(set(zlib.decompress(pixels)))
