@@ -3,12 +3,34 @@
 from __future__ import annotations
 
 import contextlib
-import io
 import os
+import sys
 
 from studio.settings import check_backend
 
 NO_OUTPUT_MESSAGE = "No audio output found: the studio works, but sounds are silent"
+
+
+@contextlib.contextmanager
+def quiet_native_stderr():
+    """Hide what C libraries (ALSA, libjack) print to stderr while probing for devices.
+
+    Probing is expected to fail on machines without that device; the engine says so in
+    plain words instead. Only used while the engine starts, before any audio runs.
+    """
+    try:
+        saved = os.dup(2)
+    except OSError:
+        yield
+        return
+    sys.stderr.flush()
+    with open(os.devnull, "w") as devnull:
+        os.dup2(devnull.fileno(), 2)
+    try:
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 def jack_server_running() -> bool:
@@ -19,7 +41,7 @@ def jack_server_running() -> bool:
     except (ImportError, OSError):
         return False
     try:
-        with contextlib.redirect_stderr(io.StringIO()):
+        with quiet_native_stderr():
             client = jack.Client("ward-studio-probe", no_start_server=True)
     except jack.JackError:
         return False
@@ -32,7 +54,8 @@ def portaudio_output_available() -> bool:
     import pyo
 
     try:
-        return pyo.pa_get_default_output() >= 0
+        with quiet_native_stderr():
+            return pyo.pa_get_default_output() >= 0
     except Exception:  # pyo raises plain errors when PortAudio cannot initialise
         return False
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import pyo
 
+from studio.audio.backends import quiet_native_stderr
+
 LIVE_MODES = ("jack", "portaudio")
 ALL_MODES = ("jack", "portaudio", "none", "offline", "manual")
 
@@ -46,7 +48,11 @@ def make_server(
     )
     if midi == "portmidi":
         server.deactivateMidi()
-    server.boot()
+    if mode in LIVE_MODES:
+        with quiet_native_stderr():  # a missing device is reported in plain words below
+            server.boot()
+    else:
+        server.boot()
     if not server.getIsBooted():
         server.shutdown()
         raise AudioStartError(_boot_failure_message(mode))

@@ -8,9 +8,10 @@ and only bump counters; nothing here touches the audio path.
 from __future__ import annotations
 
 import contextlib
-import io
 import os
 import threading
+
+from studio.audio.backends import quiet_native_stderr
 
 
 class JackMonitor:
@@ -22,7 +23,7 @@ class JackMonitor:
         self._xruns = 0
         self._server_gone = threading.Event()
         self.shutdown_reason = ""
-        with contextlib.redirect_stderr(io.StringIO()):
+        with quiet_native_stderr():
             self._client = jack.Client(client_name, no_start_server=True)
         self._client.set_xrun_callback(self._on_xrun)
         self._client.set_shutdown_callback(self._on_shutdown)

@@ -2,8 +2,8 @@
 
 pyo has no dummy audio driver, so in silent mode this thread calls ``server.process()``
 once per buffer, paced by the monotonic clock. Transport, meters and playheads then move
-exactly as they would with a device. A block that starts more than one buffer late counts
-as an xrun, and the clock skips ahead rather than racing to catch up.
+exactly as they would with a device. A block that starts more than one buffer late is
+counted in ``late_blocks``, and the clock skips ahead rather than racing to catch up.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ class SilentClock:
         self.block_s = buffer_size / sample_rate
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="silent-audio-clock", daemon=True)
-        self.xruns = 0
+        self.late_blocks = 0
         self.blocks = 0
         self._busy_s = 0.0
         self._busy_window_start = time.monotonic()
@@ -50,7 +50,7 @@ class SilentClock:
                 time.sleep(next_block - now)
                 continue
             if now - next_block > self.block_s:
-                self.xruns += 1
+                self.late_blocks += 1
                 next_block = now  # skip the missed blocks instead of racing through them
             started = time.perf_counter()
             self._server.process()

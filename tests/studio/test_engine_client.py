@@ -1,5 +1,6 @@
 """The engine process, driven from the app's side, with no sound card (silent mode)."""
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -93,7 +94,8 @@ def test_a_hung_engine_is_replaced(engine):
     try:
         wait_for(lambda: engine.state.engine_pid not in (old_pid, 0), timeout_s=5, what="a new engine")
     finally:
-        os.kill(old_pid, signal.SIGCONT)
+        with contextlib.suppress(ProcessLookupError):  # the client may have ended it already
+            os.kill(old_pid, signal.SIGCONT)
     assert engine.restarts == 1
 
 
@@ -129,6 +131,7 @@ def test_engine_falls_back_to_silent_when_jack_is_not_running(monkeypatch):
 def test_engine_ends_when_the_app_is_killed(tmp_path):
     pid_file = tmp_path / "engine.pid"
     app = textwrap.dedent(f"""
+        import os
         import time
         from studio.engine.client import EngineClient
         from studio.settings import AudioSettings
@@ -137,7 +140,8 @@ def test_engine_ends_when_the_app_is_killed(tmp_path):
             client.start()
             while client.state.backend == "starting":
                 time.sleep(0.01)
-            open({str(pid_file)!r}, "w").write(str(client.state.engine_pid))
+            open({str(pid_file) + ".tmp"!r}, "w").write(str(client.state.engine_pid))
+            os.replace({str(pid_file) + ".tmp"!r}, {str(pid_file)!r})
             time.sleep(60)
     """)
     script = tmp_path / "app.py"
