@@ -9,6 +9,10 @@ ARGS ?=
 
 run:
 	@bash scripts/setup.sh run
+	@if [ -z "$$DISPLAY$$WAYLAND_DISPLAY" ] && [ "$$(uname)" = Linux ]; then \
+	  echo "No screen found (DISPLAY is not set): Ward Studio needs a display to start."; \
+	  echo "To check it anyway, 'make screenshot' draws the launcher to docs/launcher.png."; \
+	  exit 1; fi
 	$(PY) main.py $(ARGS)
 
 test:

@@ -165,3 +165,21 @@ def _alive(pid: int) -> bool:
     # a zombie (exited, not yet reaped by init) counts as gone
     with open(f"/proc/{pid}/stat") as stat:
         return stat.read().split(")")[1].split()[0] != "Z"
+
+
+def test_engine_falls_back_to_silent_when_the_sound_device_cannot_open():
+    from studio.audio.backends import portaudio_output_available
+
+    if portaudio_output_available():
+        pytest.skip("this machine has a sound device")
+    client = EngineClient(AudioSettings(backend="portaudio"))
+    client.start()
+    try:
+        wait_for(lambda: client.state.backend != "starting", what="the engine's first state")
+        assert client.state.backend == "none"
+        assert client.state.device_message == (
+            "Could not open the sound device (it may be unplugged or in use by another app). "
+            "Sounds are silent for now."
+        )
+    finally:
+        client.stop()
