@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pyo
 
-from studio.audio.backends import quiet_native_stderr
+from studio.audio.backends import portaudio_output_available, quiet_native_stderr
 
 LIVE_MODES = ("jack", "portaudio")
 ALL_MODES = ("jack", "portaudio", "none", "offline", "manual")
@@ -32,6 +32,9 @@ def make_server(
     """Create and boot a pyo server (not yet started). Raises AudioStartError if it cannot boot."""
     if mode not in ALL_MODES:
         raise ValueError(f"server mode must be one of {', '.join(ALL_MODES)}, got {mode!r}")
+    if mode == "portaudio" and not portaudio_output_available():
+        # pyo 1.1 crashes the whole process when it boots PortAudio with no device at all.
+        raise AudioStartError("No sound device was found")
     audio = {"none": "manual", "offline": "offline", "manual": "manual"}.get(mode, mode)
     # MIDI goes through mido/rtmidi in its own module; pyo's own MIDI stays off unless on JACK,
     # where it is harmless, so pyo never opens ALSA sequencer devices that may not exist.

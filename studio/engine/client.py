@@ -17,6 +17,7 @@ import os
 import queue
 import threading
 import time
+from dataclasses import replace
 
 from studio.controls import Action, check_action, default_values
 from studio.engine.messages import EngineEvent, EngineState, Restore, Shutdown
@@ -38,6 +39,9 @@ CRASH_WINDOW_S = 10.0
 _PLANNED_RESTART_CODES = {3, 4}
 
 RESTARTED_MESSAGE = "The audio engine stopped unexpectedly and was restarted. Your settings are back."
+FORCED_SILENT_MESSAGE = (
+    "The audio engine kept stopping with this sound device, so sound is off. Everything else still works."
+)
 
 
 class EngineClient:
@@ -130,14 +134,14 @@ class EngineClient:
         commands = self._context.Queue(COMMAND_QUEUE_SIZE)
         states = self._context.Queue(STATE_QUEUE_SIZE)
         events = self._context.Queue(EVENT_QUEUE_SIZE)
-        settings = self.settings
+        settings, silent_message = self.settings, ""
         if self._forced_silent:
-            settings = AudioSettings(**{**settings.__dict__, "backend": "none"})
+            settings, silent_message = replace(settings, backend="none"), FORCED_SILENT_MESSAGE
         with self._lock:
             values = dict(self._values)
         process = self._context.Process(
             target=run_engine,
-            args=(settings, values, commands, states, events, os.getpid()),
+            args=(settings, values, commands, states, events, os.getpid(), silent_message),
             name="ward-studio-engine",
             daemon=True,
         )
@@ -171,11 +175,7 @@ class EngineClient:
             self._quick_crashes = self._quick_crashes + 1 if lived_s < CRASH_WINDOW_S else 1
             if self._quick_crashes >= MAX_QUICK_CRASHES and not self._forced_silent:
                 self._forced_silent = True
-                self._events.append(EngineEvent(
-                    "error",
-                    "The audio engine keeps stopping with this sound device, so sound is off. "
-                    "Everything else still works.",
-                ))
+                self._events.append(EngineEvent("error", FORCED_SILENT_MESSAGE))
         old_process, old_queues = self._process, self._queues
         with self._lock:
             self._queues = None

@@ -33,8 +33,9 @@ def _describe(backend: str, sample_rate: int, buffer_size: int, detail: str = ""
 
 
 class LiveEngine:
-    def __init__(self, settings: AudioSettings, values: dict, emit: Emit):
+    def __init__(self, settings: AudioSettings, values: dict, emit: Emit, silent_message: str = ""):
         self.settings = settings
+        self._silent_message = silent_message or "Sound is off (silent mode chosen)"
         self._emit = emit
         self._monitor: JackMonitor | None = None
         self._clock: SilentClock | None = None
@@ -61,7 +62,7 @@ class LiveEngine:
                 message = f"{error}. Sounds are silent for now."
                 self._emit(EngineEvent("device_lost", message))
                 return self._open_silent(message)
-        return self._open_silent(why if s.backend == "auto" else "Sound is off (silent mode chosen)")
+        return self._open_silent(why if s.backend == "auto" else self._silent_message)
 
     def _open_device(self, backend: str):
         s = self.settings

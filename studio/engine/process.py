@@ -28,8 +28,13 @@ def _put_latest(q, item) -> bool:
         return False
 
 
-def run_engine(settings: AudioSettings, values: dict, commands, states, events, parent_pid: int) -> None:
-    """Entry point of the engine process. Exits with a code from live_engine when it must restart."""
+def run_engine(
+    settings: AudioSettings, values: dict, commands, states, events, parent_pid: int, silent_message: str = ""
+) -> None:
+    """Entry point of the engine process. Exits with a code from live_engine when it must restart.
+
+    silent_message: what to show when settings.backend is "none" (default: silent by choice).
+    """
     import studio  # noqa: F401  (sets PYO_GUI_WX before pyo is imported)
     from studio.engine.live_engine import LiveEngine
 
@@ -41,7 +46,7 @@ def run_engine(settings: AudioSettings, values: dict, commands, states, events, 
     def emit(event: EngineEvent) -> None:
         _put_latest(events, event)
 
-    engine = LiveEngine(settings, values, emit)
+    engine = LiveEngine(settings, values, emit, silent_message)
     emit(EngineEvent("started", engine.device_message, {"backend": engine.backend}))
     exit_code = 0
     period_s = 1.0 / STATE_RATE_HZ

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from studio.engine.client import RESTARTED_MESSAGE, EngineClient
+from studio.engine.client import FORCED_SILENT_MESSAGE, MAX_QUICK_CRASHES, RESTARTED_MESSAGE, EngineClient
 from studio.settings import AudioSettings
 
 
@@ -167,7 +167,7 @@ def _alive(pid: int) -> bool:
         return stat.read().split(")")[1].split()[0] != "Z"
 
 
-def test_engine_falls_back_to_silent_when_the_sound_device_cannot_open():
+def test_engine_falls_back_to_silent_when_there_is_no_sound_device():
     from studio.audio.backends import portaudio_output_available
 
     if portaudio_output_available():
@@ -177,9 +177,22 @@ def test_engine_falls_back_to_silent_when_the_sound_device_cannot_open():
     try:
         wait_for(lambda: client.state.backend != "starting", what="the engine's first state")
         assert client.state.backend == "none"
-        assert client.state.device_message == (
-            "Could not open the sound device (it may be unplugged or in use by another app). "
-            "Sounds are silent for now."
-        )
+        assert client.state.device_message == "No sound device was found. Sounds are silent for now."
+        assert client.restarts == 0
+    finally:
+        client.stop()
+
+
+def test_an_engine_that_keeps_dying_at_start_leaves_sound_off_and_says_why():
+    client = EngineClient(AudioSettings(backend="auto"))
+    client.start()
+    try:
+        for _ in range(MAX_QUICK_CRASHES):
+            wait_for(lambda: client.engine_pid == client.state.engine_pid, what="the new engine to answer")
+            os.kill(client.state.engine_pid, signal.SIGKILL)
+            wait_for(lambda: client.state.engine_pid != client.engine_pid, what="the kill to be noticed")
+        wait_for(lambda: client.state.device_message == FORCED_SILENT_MESSAGE, what="sound to be turned off")
+        assert client.state.backend == "none"
+        assert FORCED_SILENT_MESSAGE in [e.message for e in client.drain_events() if e.kind == "error"]
     finally:
         client.stop()
