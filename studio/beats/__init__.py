@@ -1,0 +1,1 @@
+"""Beats: drum pads and a step sequencer."""
