@@ -22,9 +22,14 @@ LIMITER_THRESHOLD_DB = LIMITER_CEILING_DB - 1.0
 LIMITER_RATIO = 100.0
 LIMITER_ATTACK_S = 0.0001
 LIMITER_RELEASE_S = 0.1
-LIMITER_LOOKAHEAD_MS = 5.0
+LIMITER_LOOKAHEAD_MS = 5.0  # the limiter sees peaks coming by delaying the sound this much
 VOLUME_RAMP_S = 0.05  # volume changes glide, so a fader never clicks or jumps
 METER_RELEASE_S = 0.3  # peak meter falls back this slowly, like a hardware PPM
+
+
+def latency_samples(sample_rate: int) -> int:
+    """How late the master bus output is against its input (the limiter's look-ahead)."""
+    return round(LIMITER_LOOKAHEAD_MS / 1000.0 * sample_rate)
 
 
 @dataclass

@@ -120,11 +120,16 @@ class Sequencer:
         sample_rate = int(server.getSamplingRate())
         first, second = swing_units(beat.swing)
         self.clock = pyo.Seq(time=unit_duration_s(beat.bpm), seq=[first, second])
-        self.step_index = pyo.Counter(self.clock, min=0, max=1)
+        self.step_index = pyo.Counter(self.clock, min=0, max=1)  # the song step, looping
+        # Steps since play, for renders that end mid-song: steps from the limit on are silent.
+        self._steps_played = pyo.Counter(self.clock, min=0, max=2**24)
+        self._step_limit = pyo.Sig(2**24)
+        self._allowed = pyo.Compare(self._steps_played, self._step_limit, "<")
+        self.step_trig = self.clock * self._allowed
         self.beat = beat
         self.voices = [
             _PadVoice(pad_samples[pad] if pad < len(pad_samples) else None, sample_rate,
-                      self.clock, self.step_index, beat.pads[pad])
+                      self.step_trig, self.step_index, beat.pads[pad])
             for pad in range(PAD_COUNT)
         ]
         self._wire_chokes()
@@ -135,6 +140,7 @@ class Sequencer:
     def play(self) -> None:
         """Start from the first step of the song, on the next audio block."""
         self.step_index.reset()
+        self._steps_played.reset()
         self.clock.play()
         self.playing = True
 
@@ -158,6 +164,10 @@ class Sequencer:
         self.beat = beat
         if previous_chokes != [p.choke_group for p in beat.pads]:
             self._wire_chokes()
+
+    def limit_steps(self, step_count: int) -> None:
+        """Play only the first ``step_count`` steps after play() (for renders of N bars)."""
+        self._step_limit.value = step_count
 
     def set_sample(self, pad: int, sample: np.ndarray | None) -> None:
         self.voices[pad].set_sample(sample)
