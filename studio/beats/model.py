@@ -19,6 +19,7 @@ MIN_BPM, MAX_BPM = 60.0, 200.0
 MIN_SWING, MAX_SWING = 0.5, 0.75
 STEPS_PER_BEAT = 4
 FORMAT_VERSION = 1
+MAX_CHAIN_LENGTH = 64  # patterns in a song
 
 
 @dataclass

@@ -19,10 +19,10 @@ import numpy as np
 import pyo
 
 from studio.audio.levels import db_to_amp
-from studio.beats.model import PAD_COUNT, Beat, PadSettings
+from studio.beats.model import MAX_CHAIN_LENGTH, PAD_COUNT, STEP_COUNTS, Beat, PadSettings
 from studio.beats.schedule import UNITS_PER_PAIR, pair_duration_s, song_velocities, swing_units
 
-MAX_SONG_STEPS = 64 * 32  # 64 patterns of 32 steps
+MAX_SONG_STEPS = MAX_CHAIN_LENGTH * max(STEP_COUNTS)
 # Units a hair longer than exact, so a step due exactly on a sample lands on it every time
 # instead of, now and then, one sample early through floating-point rounding (see schedule.py).
 UNIT_STRETCH = 1.0 + 1e-12
