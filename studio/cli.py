@@ -1,6 +1,11 @@
 """The ``ward-studio`` command: studio tools that need no screen.
 
     ward-studio devices     which sound output the studio would use, and why
+    ward-studio kit show PATH   a kit's name, then one line per sound (PATH: a folder, an
+                                .h2drumkit, or the name of a kit that comes with the studio)
+    ward-studio kit list    the kits that come with the studio
+    ward-studio render BEAT --out FILE.wav [--bars N]   a beat file to audio, offline
+    ward-studio midi BEAT --out FILE.mid                a beat file as a standard MIDI file
     ward-studio --version
 
 Each subcommand is a small function taking the parsed arguments and returning an exit code;
@@ -12,8 +17,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from studio import __version__
+from studio.beats.beat_file import BeatFileError
 
 
 def devices(args: argparse.Namespace) -> int:
@@ -29,8 +36,45 @@ def devices(args: argparse.Namespace) -> int:
     return 0
 
 
+def kit(args: argparse.Namespace) -> int:
+    from studio.kits.cli_output import kit_lines
+    from studio.kits.library import list_shipped_kits, load_kit
+
+    if args.kit_command == "list":
+        for name in list_shipped_kits():
+            print(name)
+        return 0
+    loaded = load_kit(args.path)
+    for warning in loaded.warnings:
+        print(f"ward-studio kit: {warning}", file=sys.stderr)
+    print("\n".join(kit_lines(loaded)))
+    return 0
+
+
+def render(args: argparse.Namespace) -> int:
+    from studio.beats.beat_file import load_beat
+    from studio.beats.render import render_beat
+
+    beat = load_beat(Path(args.beat))
+    rendered = render_beat(beat, Path(args.out), bars=args.bars)
+    print(f"{rendered.path}\t{rendered.duration_s:.2f} s\t{rendered.bars:g} bars")
+    return 0
+
+
+def midi(args: argparse.Namespace) -> int:
+    from studio.beats.beat_file import load_beat
+    from studio.beats.midi_export import export_midi
+
+    export_midi(load_beat(Path(args.beat)), Path(args.out))
+    print(args.out)
+    return 0
+
+
 SUBCOMMANDS = {
     "devices": (devices, "show which sound output the studio would use"),
+    "kit": (kit, "show a drum kit's sounds, or list the kits that come with the studio"),
+    "render": (render, "render a beat file to a WAV file, faster than real time"),
+    "midi": (midi, "export a beat file as a standard MIDI file"),
 }
 
 
@@ -45,6 +89,21 @@ def build_parser() -> argparse.ArgumentParser:
         "--audio", default="auto", choices=("auto", "jack", "portaudio", "none"),
         help="the choice to explain (default: auto)",
     )
+    kit_parser = commands.add_parser("kit", help=SUBCOMMANDS["kit"][1])
+    kit_commands = kit_parser.add_subparsers(dest="kit_command", metavar="KIT_COMMAND", required=True)
+    show_parser = kit_commands.add_parser("show", help="print a kit's name, then one line per sound")
+    show_parser.add_argument(
+        "path", metavar="PATH", help="a folder of sounds, a Hydrogen kit (.h2drumkit or folder) or a kit's name"
+    )
+    kit_commands.add_parser("list", help="list the kits that come with the studio")
+    render_parser = commands.add_parser("render", help=SUBCOMMANDS["render"][1])
+    render_parser.add_argument("beat", metavar="BEAT", help="a beat file")
+    render_parser.add_argument("--out", required=True, metavar="FILE.wav", help="the WAV file to write")
+    render_parser.add_argument("--bars", type=float, default=None, metavar="N",
+                               help="how many bars to render (default: the song once)")
+    midi_parser = commands.add_parser("midi", help=SUBCOMMANDS["midi"][1])
+    midi_parser.add_argument("beat", metavar="BEAT", help="a beat file")
+    midi_parser.add_argument("--out", required=True, metavar="FILE.mid", help="the MIDI file to write")
     return parser
 
 
@@ -57,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     run, _ = SUBCOMMANDS[args.command]
     try:
         return run(args)
-    except (OSError, ValueError) as error:
+    except (OSError, ValueError, BeatFileError) as error:
         print(f"ward-studio {args.command}: {error}", file=sys.stderr)
         return 1
 

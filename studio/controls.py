@@ -27,6 +27,7 @@ class ControlSpec:
     unit: str = ""
     is_switch: bool = False  # on/off control: values are 0.0 or 1.0
     description: str = ""
+    momentary: bool = False  # an event (a pad hit), not a setting: never stored or restored
 
     @property
     def key(self) -> tuple[str, str]:
@@ -64,6 +65,10 @@ CONTROLS: dict[tuple[str, str], ControlSpec] = _specs(
                 description="Click on every beat while the clock plays"),
     ControlSpec("metronome", "level_db", SILENCE_DB, 0.0, -12.0, "dB",
                 description="Loudness of the click"),
+    ControlSpec("beats", "playing", 0.0, 1.0, 0.0, is_switch=True,
+                description="Play the beat from its first step, or stop it"),
+    *(ControlSpec("pads", f"hit_{pad}", 0.0, 1.0, 0.0, momentary=True,
+                  description=f"Play pad {pad} now, at this velocity") for pad in range(1, 17)),
 )
 
 
@@ -94,7 +99,8 @@ def check_action(group: str, control: str, value: float) -> Action:
 
 
 def default_values() -> dict[tuple[str, str], float]:
-    return {key: spec.default for key, spec in CONTROLS.items()}
+    """Every setting at its default (momentary controls are events, not settings)."""
+    return {key: spec.default for key, spec in CONTROLS.items() if not spec.momentary}
 
 
 def effective_volume_db(volume_db: float, headphone_cap_db: float) -> float:

@@ -12,6 +12,7 @@ This module must stay light: it never imports pyo (only the engine process does)
 from __future__ import annotations
 
 import collections
+import copy
 import multiprocessing
 import os
 import queue
@@ -20,7 +21,7 @@ import time
 from dataclasses import replace
 
 from studio.controls import Action, check_action, default_values
-from studio.engine.messages import EngineEvent, EngineState, Restore, Shutdown
+from studio.engine.messages import EngineEvent, EngineState, Restore, SetBeat, Shutdown
 from studio.settings import AudioSettings
 
 COMMAND_QUEUE_SIZE = 1024
@@ -49,6 +50,7 @@ class EngineClient:
         self.settings = settings or AudioSettings()
         self._context = multiprocessing.get_context("spawn")
         self._values = default_values()  # every control as the user last set it
+        self._beat = None  # the beat the engine plays (a copy), replayed after a restart
         self._lock = threading.Lock()
         self._state = EngineState()
         self._events: collections.deque[EngineEvent] = collections.deque(maxlen=EVENT_QUEUE_SIZE)
@@ -76,10 +78,19 @@ class EngineClient:
         """Change a control. Raises ValueError (with the allowed range) for a bad value."""
         action = check_action(group, control, value)
         with self._lock:
-            self._values[(group, control)] = action.value
+            if (group, control) in self._values:  # momentary controls (pad hits) are not kept
+                self._values[(group, control)] = action.value
             queues = self._queues
         self._send(queues, action)
         return action
+
+    def set_beat(self, beat) -> None:
+        """Have the engine play this beat (studio.beats.model.Beat); returns at once."""
+        beat = copy.deepcopy(beat)  # the app goes on editing its own; the queue pickles later
+        with self._lock:
+            self._beat = beat
+            queues = self._queues
+        self._send(queues, SetBeat(beat))
 
     def value(self, group: str, control: str) -> float:
         with self._lock:
@@ -138,10 +149,10 @@ class EngineClient:
         if self._forced_silent:
             settings, silent_message = replace(settings, backend="none"), FORCED_SILENT_MESSAGE
         with self._lock:
-            values = dict(self._values)
+            values, beat = dict(self._values), self._beat
         process = self._context.Process(
             target=run_engine,
-            args=(settings, values, commands, states, events, os.getpid(), silent_message),
+            args=(settings, values, commands, states, events, os.getpid(), silent_message, beat),
             name="ward-studio-engine",
             daemon=True,
         )
@@ -199,8 +210,10 @@ class EngineClient:
             if self._resync.is_set():
                 self._resync.clear()
                 with self._lock:
-                    values = dict(self._values)
+                    values, beat = dict(self._values), self._beat
                 self._send(queues, Restore(values))
+                if beat is not None:
+                    self._send(queues, SetBeat(beat))
             now = time.monotonic()
             if self._restart_requested.is_set():
                 self._restart_requested.clear()

@@ -11,7 +11,9 @@ from studio.audio.backends import NO_OUTPUT_MESSAGE, choose_backend, jack_server
 from studio.audio.servers import AudioStartError, make_server
 from studio.controls import Action, check_action
 from studio.engine.jack_monitor import JackMonitor, free_client_name
-from studio.engine.messages import EngineEvent, EngineState, Restore
+from studio.beats.model import Beat
+from studio.engine.messages import EngineEvent, EngineState, Restore, SetBeat
+from studio.engine.pad_sounds import load_pad_samples
 from studio.engine.silent_clock import SilentClock
 from studio.engine.studio_graph import StudioGraph
 from studio.settings import AudioSettings
@@ -33,7 +35,9 @@ def _describe(backend: str, sample_rate: int, buffer_size: int, detail: str = ""
 
 
 class LiveEngine:
-    def __init__(self, settings: AudioSettings, values: dict, emit: Emit, silent_message: str = ""):
+    def __init__(
+        self, settings: AudioSettings, values: dict, emit: Emit, silent_message: str = "", beat: Beat | None = None
+    ):
         self.settings = settings
         self._silent_message = silent_message or "Sound is off (silent mode chosen)"
         self._emit = emit
@@ -45,7 +49,9 @@ class LiveEngine:
         self.server, self.backend, self.device_message = self._open_audio()
         # Silent, but JACK would be used if it appeared: look for it now and then.
         self._watch_for_jack = self.backend == "none" and settings.backend in ("auto", "jack")
-        self.graph = StudioGraph(self.server, values)
+        self.beat = beat or Beat()
+        pad_samples = load_pad_samples(self.beat.kit, settings.sample_rate, emit)
+        self.graph = StudioGraph(self.server, values, self.beat, pad_samples)
         self.graph.out()
         self.server.start()
         if self._clock is not None:
@@ -105,9 +111,21 @@ class LiveEngine:
                 self._emit(EngineEvent("error", str(error)))
                 return
             self.graph.apply(action)
+        elif isinstance(message, SetBeat):
+            self._set_beat(message.beat)
         elif isinstance(message, Restore):
             for (group, control), value in message.values.items():
                 self.handle(Action(group, control, value))
+
+    def _set_beat(self, beat: Beat) -> None:
+        new_kit = beat.kit != self.beat.kit
+        pad_samples = load_pad_samples(beat.kit, self.settings.sample_rate, self._emit) if new_kit else None
+        try:
+            self.graph.set_beat(beat, pad_samples)
+        except ValueError as error:
+            self._emit(EngineEvent("error", f"This beat cannot be played: {error}"))
+            return
+        self.beat = beat
 
     # --- health and state -------------------------------------------------------------
     def exit_code(self) -> int | None:
@@ -161,6 +179,10 @@ class LiveEngine:
             position_s=g.position_s(),
             bpm=g.values[("transport", "bpm")],
             beat=g.transport.beat_number(),
+            beats_playing=g.sequencer.playing,
+            beat_step=g.beat_step(),
+            kit_name=self.beat.kit,
+            beat_bpm=self.beat.bpm,
             meter_db=(round(left_db, 1), round(right_db, 1)),
             limiter_reduction_db=round(g.master.limiter_reduction_db(), 1),
             cpu_percent=round(self.cpu_percent(), 1),

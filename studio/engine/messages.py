@@ -1,7 +1,7 @@
 """What crosses between the app and the engine process: small picklable messages.
 
-In: :class:`~studio.controls.Action` (change a control), :class:`Restore` (after a restart)
-and :class:`Shutdown`. Out: :class:`EngineState` snapshots at about 25 Hz and
+In: :class:`~studio.controls.Action` (change a control), :class:`SetBeat` (the beat to play),
+:class:`Restore` (after a restart) and :class:`Shutdown`. Out: :class:`EngineState` snapshots at about 25 Hz and
 :class:`EngineEvent` notices for what happened.
 """
 
@@ -19,6 +19,12 @@ class Restore(NamedTuple):
     """Set every control at once, e.g. to bring a restarted engine back to where it was."""
 
     values: dict
+
+
+class SetBeat(NamedTuple):
+    """Play this beat (studio.beats.model.Beat): its steps, tempo, swing, pads and kit."""
+
+    beat: object
 
 
 class Shutdown(NamedTuple):
@@ -49,6 +55,10 @@ class EngineState:
     position_s: float = 0.0
     bpm: float = 0.0
     beat: int = 0  # the beat now sounding, from 1 when the clock starts; 0 when stopped
+    beats_playing: bool = False
+    beat_step: int = -1  # the song step the beat sequencer is on; -1 when stopped
+    kit_name: str = ""  # the kit the pads play
+    beat_bpm: float = 0.0  # the tempo of the beat the sequencer plays
     meter_db: tuple[float, float] = (SILENCE_DB, SILENCE_DB)  # peak level of the output, per side
     limiter_reduction_db: float = 0.0  # how much the safety limiter is turning down (>= 0)
     cpu_percent: float = 0.0

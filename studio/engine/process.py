@@ -29,11 +29,19 @@ def _put_latest(q, item) -> bool:
 
 
 def run_engine(
-    settings: AudioSettings, values: dict, commands, states, events, parent_pid: int, silent_message: str = ""
+    settings: AudioSettings,
+    values: dict,
+    commands,
+    states,
+    events,
+    parent_pid: int,
+    silent_message: str = "",
+    beat=None,
 ) -> None:
     """Entry point of the engine process. Exits with a code from live_engine when it must restart.
 
     silent_message: what to show when settings.backend is "none" (default: silent by choice).
+    beat: the beat to play (studio.beats.model.Beat); None for an empty one.
     """
     import studio  # noqa: F401  (sets PYO_GUI_WX before pyo is imported)
     from studio.engine.live_engine import LiveEngine
@@ -46,7 +54,7 @@ def run_engine(
     def emit(event: EngineEvent) -> None:
         _put_latest(events, event)
 
-    engine = LiveEngine(settings, values, emit, silent_message)
+    engine = LiveEngine(settings, values, emit, silent_message, beat)
     emit(EngineEvent("started", engine.device_message, {"backend": engine.backend}))
     exit_code = 0
     period_s = 1.0 / STATE_RATE_HZ

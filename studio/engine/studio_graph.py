@@ -1,22 +1,31 @@
 """The whole studio as one audio graph, and the actions that change it.
 
 StudioGraph is built on any running pyo server. The engine process builds it on a live or
-silent server; tests build it on a manual server and render it. Each feature (today the
-transport and its metronome; later beats, decks, mic) adds its stereo output to the master
-bus and its controls to ``_apply``.
+silent server; tests build it on a manual server and render it. Each feature (the transport
+and its metronome, the beat sequencer and its pads; later decks and mic) adds its stereo
+output to the master bus and its controls to ``apply``.
 """
 
 from __future__ import annotations
 
+import numpy as np
 import pyo
 
 from studio.audio.master_bus import MasterBus, build_master_bus
 from studio.audio.transport import Transport, build_transport
+from studio.beats.model import PAD_COUNT, Beat
+from studio.beats.sequencer_graph import Sequencer
 from studio.controls import Action, check_action, default_values
 
 
 class StudioGraph:
-    def __init__(self, server: pyo.Server, values: dict | None = None):
+    def __init__(
+        self,
+        server: pyo.Server,
+        values: dict | None = None,
+        beat: Beat | None = None,
+        pad_samples: list[np.ndarray | None] | None = None,
+    ):
         self.server = server
         self.values = default_values()
         if values:
@@ -30,8 +39,9 @@ class StudioGraph:
             click_enabled=bool(v[("metronome", "enabled")]),
             click_level_db=v[("metronome", "level_db")],
         )
+        self.sequencer = Sequencer(server, pad_samples or [None] * PAD_COUNT, beat or Beat())
         self.master: MasterBus = build_master_bus(
-            [self.transport.output],
+            [self.transport.output, self.sequencer.output],
             volume_db=v[("master", "volume_db")],
             headphone_cap_db=v[("master", "headphone_cap_db")],
             muted=bool(v[("master", "mute")]),
@@ -39,6 +49,8 @@ class StudioGraph:
         self._play_started_sample = 0
         if v[("transport", "playing")]:
             self._start_transport()
+        if v[("beats", "playing")]:
+            self.sequencer.play()
 
     def out(self) -> None:
         """Send the master bus to the sound device."""
@@ -47,8 +59,11 @@ class StudioGraph:
     def apply(self, action: Action) -> None:
         """Change one control. The action must already be checked (see check_action)."""
         key = (action.group, action.control)
-        self.values[key] = action.value
         group = action.group
+        if group == "pads":
+            self.sequencer.hit_pad(int(action.control.removeprefix("hit_")) - 1, action.value)
+            return  # a hit is an event, not a setting to keep
+        self.values[key] = action.value
         if group == "master":
             self.master.set_volume(
                 self.values[("master", "volume_db")],
@@ -66,6 +81,22 @@ class StudioGraph:
             self.transport.set_click(
                 bool(self.values[("metronome", "enabled")]), self.values[("metronome", "level_db")]
             )
+        elif key == ("beats", "playing"):
+            if action.value:
+                self.sequencer.play()
+            else:
+                self.sequencer.stop()
+
+    def set_beat(self, beat: Beat, pad_samples: list[np.ndarray | None] | None = None) -> None:
+        """Play a changed beat; with pad_samples, the pads also get new sounds (a new kit)."""
+        if pad_samples is not None:
+            for pad in range(PAD_COUNT):
+                self.sequencer.set_sample(pad, pad_samples[pad] if pad < len(pad_samples) else None)
+        self.sequencer.set_beat(beat)
+
+    def beat_step(self) -> int:
+        """The song step the sequencer is on, or -1 when it is stopped."""
+        return int(self.sequencer.step_index.get()) if self.sequencer.playing else -1
 
     def tick(self) -> None:
         """Housekeeping a few times a second (never timing: that lives in the graph)."""

@@ -1,0 +1,48 @@
+"""The beat sequencer inside the engine process (silent mode): the app's calls reach it."""
+
+import os
+import signal
+
+from studio.beats.model import Beat
+from tests.studio.test_engine_client import engine, wait_for  # noqa: F401  (engine is a fixture)
+
+
+def busy_beat() -> Beat:
+    beat = Beat(bpm=150.0)
+    beat.patterns["A"].rows[0].velocities = [1.0] * 16
+    return beat
+
+
+def test_the_beat_plays_and_its_step_moves(engine):  # noqa: F811
+    engine.set_beat(busy_beat())
+    engine.act("beats", "playing", 1)
+    wait_for(lambda: engine.state.beats_playing and engine.state.beat_step >= 4, what="four steps")
+    wait_for(lambda: engine.state.meter_db[0] > -40, what="the kick on the meter")
+    assert engine.state.kit_name == "boom-bap"
+    engine.act("beats", "playing", 0)
+    wait_for(lambda: not engine.state.beats_playing and engine.state.beat_step == -1, what="the beat to stop")
+
+
+def test_a_pad_hit_is_heard_but_not_kept(engine):  # noqa: F811
+    engine.act("pads", "hit_1", 1.0)
+    wait_for(lambda: engine.state.meter_db[0] > -40, what="the hit on the meter")
+    assert ("pads", "hit_1") not in engine.state.controls
+
+
+def test_a_kit_that_cannot_be_loaded_leaves_silent_pads_and_says_why(engine):  # noqa: F811
+    engine.drain_events()
+    engine.set_beat(Beat(kit="no-such-kit"))
+    wait_for(lambda: any(e.kind == "error" for e in engine.drain_events()), what="the error")
+
+
+def test_a_restarted_engine_plays_the_same_beat(engine):  # noqa: F811
+    beat = busy_beat()
+    beat.bpm = 177.0
+    engine.set_beat(beat)
+    engine.act("beats", "playing", 1)
+    wait_for(lambda: engine.state.beats_playing, what="the beat to play")
+    old_pid = engine.state.engine_pid
+    os.kill(old_pid, signal.SIGKILL)
+    wait_for(lambda: engine.state.engine_pid not in (old_pid, 0), timeout_s=5, what="a new engine")
+    wait_for(lambda: engine.state.beats_playing and engine.state.beat_step >= 0, what="the beat again")
+    assert engine.state.beat_bpm == 177.0
