@@ -11,15 +11,15 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 
 import soundfile
 
 from studio.audio.master_bus import build_master_bus, latency_samples
 from studio.audio.servers import make_server
-from studio.beats.model import PAD_COUNT, STEPS_PER_BEAT, Beat
+from studio.beats.model import STEPS_PER_BEAT, Beat
 from studio.beats.schedule import song_duration_s, song_steps
 from studio.beats.sequencer_graph import Sequencer
+from studio.beats.pad_sounds import pad_sounds_of
 from studio.kits.kit import Kit
 from studio.kits.library import load_kit
 
@@ -33,12 +33,6 @@ class RenderedBeat:
     path: Path
     duration_s: float
     bars: float
-
-
-def kit_samples(kit: Kit) -> list[np.ndarray | None]:
-    """One one-shot per pad, in pad order; pads beyond the kit's sounds are silent."""
-    samples: list[np.ndarray | None] = [sound.samples for sound in kit.sounds[:PAD_COUNT]]
-    return samples + [None] * (PAD_COUNT - len(samples))
 
 
 def song_bars(beat: Beat) -> float:
@@ -74,7 +68,8 @@ def render_beat(
     server = make_server("offline", sample_rate, 256, 2)
     try:
         server.recordOptions(dur=duration_s + delay / sample_rate, filename=str(raw), fileformat=0, sampletype=3)
-        sequencer = Sequencer(server, kit_samples(kit), beat)
+        sounds = pad_sounds_of(kit)
+        sequencer = Sequencer(server, sounds.samples, beat, sounds.choke_groups)
         # Stop triggering new steps where the music ends; the tail only lets hits ring out.
         stop_after_steps = math.ceil(len(song_steps(beat)) * repeats)
         sequencer.limit_steps(stop_after_steps)

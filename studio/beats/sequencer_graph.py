@@ -115,8 +115,16 @@ class _PadVoice:
 class Sequencer:
     """Plays a Beat. Build on a running server of any mode; ``output`` is stereo."""
 
-    def __init__(self, server: pyo.Server, pad_samples: list[np.ndarray | None], beat: Beat):
+    def __init__(
+        self,
+        server: pyo.Server,
+        pad_samples: list[np.ndarray | None],
+        beat: Beat,
+        kit_choke_groups: list[int] | None = None,
+    ):
+        """kit_choke_groups: the kit's own choke group per pad, used where the beat's pad says 0."""
         self._server = server
+        self._kit_chokes = list(kit_choke_groups or [0] * PAD_COUNT)
         sample_rate = int(server.getSamplingRate())
         first, second = swing_units(beat.swing)
         self.clock = pyo.Seq(time=unit_duration_s(beat.bpm), seq=[first, second])
@@ -160,10 +168,18 @@ class Sequencer:
         self.step_index.max = song_length
         self.clock.time = unit_duration_s(beat.bpm)
         self.clock.seq = list(swing_units(beat.swing))
-        previous_chokes = [p.choke_group for p in self.beat.pads]
+        previous_chokes = self._choke_groups()
         self.beat = beat
-        if previous_chokes != [p.choke_group for p in beat.pads]:
+        if previous_chokes != self._choke_groups():
             self._wire_chokes()
+
+    def set_kit_choke_groups(self, groups: list[int]) -> None:
+        self._kit_chokes = list(groups)
+        self._wire_chokes()
+
+    def _choke_groups(self) -> list[int]:
+        """Each pad's choke group: the beat's setting, or else the kit's (closed hat cuts open hat)."""
+        return [pad.choke_group or kit for pad, kit in zip(self.beat.pads, self._kit_chokes)]
 
     def limit_steps(self, step_count: int) -> None:
         """Play only the first ``step_count`` steps after play() (for renders of N bars)."""
@@ -184,7 +200,7 @@ class Sequencer:
         The group's hits are summed after the voices are computed, so a choke acts one audio
         block (about 5 ms) after the hit that causes it.
         """
-        groups = [settings.choke_group for settings in self.beat.pads]
+        groups = self._choke_groups()
         for pad, voice in enumerate(self.voices):
             others = [v.gate for p, v in enumerate(self.voices) if p != pad and groups[pad] and groups[p] == groups[pad]]
             if others:

@@ -13,7 +13,7 @@ from studio.controls import Action, check_action
 from studio.engine.jack_monitor import JackMonitor, free_client_name
 from studio.beats.model import Beat
 from studio.engine.messages import EngineEvent, EngineState, Restore, SetBeat
-from studio.engine.pad_sounds import load_pad_samples
+from studio.engine.pad_sounds import load_pad_sounds
 from studio.engine.silent_clock import SilentClock
 from studio.engine.studio_graph import StudioGraph
 from studio.settings import AudioSettings
@@ -50,8 +50,8 @@ class LiveEngine:
         # Silent, but JACK would be used if it appeared: look for it now and then.
         self._watch_for_jack = self.backend == "none" and settings.backend in ("auto", "jack")
         self.beat = beat or Beat()
-        pad_samples = load_pad_samples(self.beat.kit, settings.sample_rate, emit)
-        self.graph = StudioGraph(self.server, values, self.beat, pad_samples)
+        pad_sounds = load_pad_sounds(self.beat.kit, settings.sample_rate, emit)
+        self.graph = StudioGraph(self.server, values, self.beat, pad_sounds)
         self.graph.out()
         self.server.start()
         if self._clock is not None:
@@ -119,9 +119,9 @@ class LiveEngine:
 
     def _set_beat(self, beat: Beat) -> None:
         new_kit = beat.kit != self.beat.kit
-        pad_samples = load_pad_samples(beat.kit, self.settings.sample_rate, self._emit) if new_kit else None
+        pad_sounds = load_pad_sounds(beat.kit, self.settings.sample_rate, self._emit) if new_kit else None
         try:
-            self.graph.set_beat(beat, pad_samples)
+            self.graph.set_beat(beat, pad_sounds)
         except ValueError as error:
             self._emit(EngineEvent("error", f"This beat cannot be played: {error}"))
             return

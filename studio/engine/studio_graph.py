@@ -8,7 +8,6 @@ output to the master bus and its controls to ``apply``.
 
 from __future__ import annotations
 
-import numpy as np
 import pyo
 
 from studio.audio.master_bus import MasterBus, build_master_bus
@@ -16,6 +15,7 @@ from studio.audio.transport import Transport, build_transport
 from studio.beats.model import PAD_COUNT, Beat
 from studio.beats.sequencer_graph import Sequencer
 from studio.controls import Action, check_action, default_values
+from studio.beats.pad_sounds import PadSounds
 
 
 class StudioGraph:
@@ -24,7 +24,7 @@ class StudioGraph:
         server: pyo.Server,
         values: dict | None = None,
         beat: Beat | None = None,
-        pad_samples: list[np.ndarray | None] | None = None,
+        pad_sounds: PadSounds | None = None,
     ):
         self.server = server
         self.values = default_values()
@@ -39,7 +39,8 @@ class StudioGraph:
             click_enabled=bool(v[("metronome", "enabled")]),
             click_level_db=v[("metronome", "level_db")],
         )
-        self.sequencer = Sequencer(server, pad_samples or [None] * PAD_COUNT, beat or Beat())
+        pad_sounds = pad_sounds or PadSounds.silent()
+        self.sequencer = Sequencer(server, pad_sounds.samples, beat or Beat(), pad_sounds.choke_groups)
         self.master: MasterBus = build_master_bus(
             [self.transport.output, self.sequencer.output],
             volume_db=v[("master", "volume_db")],
@@ -87,11 +88,12 @@ class StudioGraph:
             else:
                 self.sequencer.stop()
 
-    def set_beat(self, beat: Beat, pad_samples: list[np.ndarray | None] | None = None) -> None:
-        """Play a changed beat; with pad_samples, the pads also get new sounds (a new kit)."""
-        if pad_samples is not None:
+    def set_beat(self, beat: Beat, pad_sounds: PadSounds | None = None) -> None:
+        """Play a changed beat; with pad_sounds, the pads also get new sounds (a new kit)."""
+        if pad_sounds is not None:
             for pad in range(PAD_COUNT):
-                self.sequencer.set_sample(pad, pad_samples[pad] if pad < len(pad_samples) else None)
+                self.sequencer.set_sample(pad, pad_sounds.samples[pad])
+            self.sequencer.set_kit_choke_groups(pad_sounds.choke_groups)
         self.sequencer.set_beat(beat)
 
     def beat_step(self) -> int:

@@ -173,3 +173,21 @@ def test_pitch_pan_and_volume_shape_the_pad():
 def test_the_clock_unit_is_longer_than_a_sample_at_the_fastest_tempo():
     # The Seq clock counts at most one unit per sample.
     assert unit_duration_s(200) * SR > 1.0
+
+
+def test_the_kits_choke_groups_apply_unless_the_beat_sets_its_own():
+    ringing = np.sin(np.arange(SR) * 2 * np.pi * 3000 / SR).astype(np.float32) * 0.5
+    samples = [BURST] * 16
+    samples[3] = ringing
+    beat = beat_with({3: [1.0] + [0.0] * 15, 2: [0.0] * 4 + [1.0] + [0.0] * 11})
+    kit_chokes = [0, 0, 1, 1] + [0] * 12  # as a kit marks its closed and open hats
+    holder = {}
+
+    def build(server):
+        holder["sequencer"] = Sequencer(server, samples, beat, kit_chokes)
+        holder["sequencer"].play()
+        return holder["sequencer"].output
+
+    audio = render_manual(build, 1.0, SR, BLOCK)
+    faded = step_sample(4, 120, 0.5, SR) + 2 * BLOCK + int(0.04 * SR)  # the 5 ms fade is long over
+    assert np.abs(audio[0, faded:faded + 4800]).max() < 1e-3
