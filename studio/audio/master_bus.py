@@ -22,7 +22,7 @@ LIMITER_THRESHOLD_DB = LIMITER_CEILING_DB - 1.0
 LIMITER_RATIO = 100.0
 LIMITER_ATTACK_S = 0.0001
 LIMITER_RELEASE_S = 0.1
-LIMITER_LOOKAHEAD_MS = 5.0  # the limiter sees peaks coming by delaying the sound this much
+LIMITER_LOOKAHEAD_MS = 1.0  # the limiter sees peaks coming by delaying the sound this much (kept short: pads must feel instant)
 VOLUME_RAMP_S = 0.05  # volume changes glide, so a fader never clicks or jumps
 METER_RELEASE_S = 0.3  # peak meter falls back this slowly, like a hardware PPM
 

@@ -69,7 +69,7 @@ def render_beat(
     try:
         server.recordOptions(dur=duration_s + delay / sample_rate, filename=str(raw), fileformat=0, sampletype=3)
         sounds = pad_sounds_of(kit)
-        sequencer = Sequencer(server, sounds.samples, beat, sounds.choke_groups)
+        sequencer = Sequencer(server, sounds.samples, beat, sounds.choke_groups, sounds.midi_notes)
         # Stop triggering new steps where the music ends; the tail only lets hits ring out.
         stop_after_steps = math.ceil(len(song_steps(beat)) * repeats)
         sequencer.limit_steps(stop_after_steps)

@@ -20,6 +20,7 @@ import pyo
 
 from studio.audio.levels import db_to_amp
 from studio.beats.model import MAX_CHAIN_LENGTH, PAD_COUNT, STEP_COUNTS, Beat, PadSettings
+from studio.beats.pad_sounds import PadSounds
 from studio.beats.schedule import UNITS_PER_PAIR, pair_duration_s, song_velocities, swing_units
 
 MAX_SONG_STEPS = MAX_CHAIN_LENGTH * max(STEP_COUNTS)
@@ -40,7 +41,9 @@ def unit_duration_s(bpm: float) -> float:
 class _PadVoice:
     """One pad: plays its one-shot when the sequencer or a touch triggers it."""
 
-    def __init__(self, sample: np.ndarray | None, sample_rate: int, step_trig, step_index, settings: PadSettings):
+    def __init__(
+        self, sample: np.ndarray | None, sample_rate: int, step_trig, step_index, midi_note, settings: PadSettings
+    ):
         self._sample_rate = sample_rate
         self.song = pyo.DataTable(size=MAX_SONG_STEPS, init=[0.0] * MAX_SONG_STEPS)
         velocity = pyo.TableIndex(self.song, step_index)
@@ -48,8 +51,12 @@ class _PadVoice:
         step_gate = is_hit * step_trig
         self.touch = pyo.Trig().stop()  # a Trig fires when made unless stopped
         self.touch_velocity = pyo.Sig(1.0)
-        self.gate = pyo.Max(step_gate, self.touch)  # exactly 1 on a hit: pyo triggers are == 1
-        velocity_in = pyo.Max(velocity * step_gate, self.touch_velocity * self.touch)
+        midi_hit = midi_note["trigon"]
+        # Exactly 1 on a hit from the sequencer, a touch or MIDI (pyo triggers are == 1).
+        self.gate = pyo.Max(pyo.Max(step_gate, self.touch), midi_hit)
+        velocity_in = pyo.Max(
+            pyo.Max(velocity * step_gate, self.touch_velocity * self.touch), midi_note["velocity"] * midi_hit
+        )
         held_velocity = pyo.SampHold(velocity_in, self.gate, 1.0)
         self.choke = pyo.Sig(0.0)  # set to the other pads' gates of this pad's choke group
         start_gain = db_to_amp(settings.volume_db)
@@ -68,7 +75,7 @@ class _PadVoice:
         self.filter = pyo.Biquad(self.player, freq=OPEN_CUTOFF_HZ, q=0.707, type=0).stop()
         self.pan = pyo.Pan(self.player, outs=2, pan=0.5)
         self._filtering = False
-        self._keep = [velocity, is_hit, step_gate, velocity_in, held_velocity, latch_input, latch, fade]
+        self._keep = [velocity, is_hit, step_gate, midi_hit, velocity_in, held_velocity, latch_input, latch, fade]
         self.set_sample(sample)
         self.apply(settings)
 
@@ -121,10 +128,18 @@ class Sequencer:
         pad_samples: list[np.ndarray | None],
         beat: Beat,
         kit_choke_groups: list[int] | None = None,
+        midi_notes: list[int] | None = None,
     ):
-        """kit_choke_groups: the kit's own choke group per pad, used where the beat's pad says 0."""
+        """kit_choke_groups: the kit's own choke group per pad, used where the beat's pad says 0.
+        midi_notes: the MIDI note that plays each pad (default: General MIDI drums)."""
         self._server = server
         self._kit_chokes = list(kit_choke_groups or [0] * PAD_COUNT)
+        # MIDI note-ons play pads in the graph, in the audio block they arrive in. pyo only
+        # receives MIDI on JACK; under other servers these stay silent (tests inject events).
+        notes = midi_notes or PadSounds.silent().midi_notes
+        self.midi_in = [pyo.Notein(poly=1, scale=0, first=note, last=note) for note in notes]
+        for notein in self.midi_in:
+            notein.setStealing(True)  # a new hit always plays, even if the last note-off was lost
         sample_rate = int(server.getSamplingRate())
         first, second = swing_units(beat.swing)
         self.clock = pyo.Seq(time=unit_duration_s(beat.bpm), seq=[first, second])
@@ -137,7 +152,7 @@ class Sequencer:
         self.beat = beat
         self.voices = [
             _PadVoice(pad_samples[pad] if pad < len(pad_samples) else None, sample_rate,
-                      self.step_trig, self.step_index, beat.pads[pad])
+                      self.step_trig, self.step_index, self.midi_in[pad], beat.pads[pad])
             for pad in range(PAD_COUNT)
         ]
         self._wire_chokes()
@@ -176,6 +191,11 @@ class Sequencer:
     def set_kit_choke_groups(self, groups: list[int]) -> None:
         self._kit_chokes = list(groups)
         self._wire_chokes()
+
+    def set_midi_notes(self, notes: list[int]) -> None:
+        for notein, note in zip(self.midi_in, notes):
+            notein.setFirst(note)
+            notein.setLast(note)
 
     def _choke_groups(self) -> list[int]:
         """Each pad's choke group: the beat's setting, or else the kit's (closed hat cuts open hat)."""

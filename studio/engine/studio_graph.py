@@ -40,7 +40,9 @@ class StudioGraph:
             click_level_db=v[("metronome", "level_db")],
         )
         pad_sounds = pad_sounds or PadSounds.silent()
-        self.sequencer = Sequencer(server, pad_sounds.samples, beat or Beat(), pad_sounds.choke_groups)
+        self.sequencer = Sequencer(
+            server, pad_sounds.samples, beat or Beat(), pad_sounds.choke_groups, pad_sounds.midi_notes
+        )
         self.master: MasterBus = build_master_bus(
             [self.transport.output, self.sequencer.output],
             volume_db=v[("master", "volume_db")],
@@ -94,6 +96,7 @@ class StudioGraph:
             for pad in range(PAD_COUNT):
                 self.sequencer.set_sample(pad, pad_sounds.samples[pad])
             self.sequencer.set_kit_choke_groups(pad_sounds.choke_groups)
+            self.sequencer.set_midi_notes(pad_sounds.midi_notes)
         self.sequencer.set_beat(beat)
 
     def beat_step(self) -> int:

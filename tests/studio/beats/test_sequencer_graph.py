@@ -191,3 +191,24 @@ def test_the_kits_choke_groups_apply_unless_the_beat_sets_its_own():
     audio = render_manual(build, 1.0, SR, BLOCK)
     faded = step_sample(4, 120, 0.5, SR) + 2 * BLOCK + int(0.04 * SR)  # the 5 ms fade is long over
     assert np.abs(audio[0, faded:faded + 4800]).max() < 1e-3
+
+
+def test_a_midi_note_plays_its_pad_with_its_velocity():
+    notes = [36, 38, 42, 46] + list(range(60, 72))
+    holder = {}
+
+    def build(server):
+        holder["server"] = server
+        holder["sequencer"] = Sequencer(server, [BURST] * 16, Beat(), midi_notes=notes)
+        return holder["sequencer"].output
+
+    def send_note(block):
+        if block == 10:
+            holder["server"].addMidiEvent(0x99, 38, 64)  # note on, channel 10, snare, velocity 64
+        if block == 11:
+            holder["server"].addMidiEvent(0x89, 38, 0)
+
+    audio = render_manual(build, 0.2, SR, BLOCK, between_blocks=send_note)
+    found = onsets(audio[0], 1e-3, 200)
+    assert len(found) == 1 and 10 * BLOCK <= found[0] <= 11 * BLOCK + PLAYBACK_OFFSET_SAMPLES
+    assert np.abs(audio[0]).max() == pytest.approx(64 / 127 * np.sqrt(0.5), rel=0.02)
