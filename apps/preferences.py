@@ -8,11 +8,11 @@ the engine starts and hand the cap to it from the first block of audio.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 
 from studio.controls import CONTROLS, check_action
+from studio.atomic_file import write_atomically
 from studio.settings import config_dir
 
 HEADPHONE_CAP = CONTROLS[("master", "headphone_cap_db")]
@@ -47,10 +47,6 @@ def load_preferences(path: Path | None = None) -> tuple[Preferences, str]:
 
 
 def save_preferences(preferences: Preferences, path: Path | None = None) -> None:
-    """Write atomically (temporary file, then rename) so a crash never leaves half a file."""
-    path = path or preferences_path()
+    """Write atomically, so a crash never leaves half a file."""
     check_preferences(preferences)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(asdict(preferences), indent=2) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    write_atomically(path or preferences_path(), json.dumps(asdict(preferences), indent=2) + "\n")

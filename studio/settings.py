@@ -9,6 +9,8 @@ from pathlib import Path
 
 import platformdirs
 
+from studio.atomic_file import write_atomically
+
 BACKENDS = ("auto", "jack", "portaudio", "none")
 SAMPLE_RATES_HZ = (44100, 48000)
 BUFFER_SIZES = (64, 128, 256, 512, 1024)
@@ -72,10 +74,6 @@ def load_settings(path: Path | None = None) -> tuple[AudioSettings, str]:
 
 
 def save_settings(settings: AudioSettings, path: Path | None = None) -> None:
-    """Write atomically (temporary file, then rename) so a crash never leaves half a file."""
-    path = path or settings_path()
+    """Write atomically, so a crash never leaves half a file."""
     check_settings(settings)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(asdict(settings), indent=2) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    write_atomically(path or settings_path(), json.dumps(asdict(settings), indent=2) + "\n")

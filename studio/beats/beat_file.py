@@ -11,7 +11,6 @@ to the same ranges, named the same way ("bpm must be in range 60..200, got 250")
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
 import os
@@ -20,6 +19,7 @@ from dataclasses import asdict, fields
 from pathlib import Path
 from typing import Any, Callable
 
+from studio.atomic_file import write_atomically
 from studio.beats.model import (
     FORMAT_VERSION, MAX_BPM, MAX_CHAIN_LENGTH, MAX_SWING, MIN_BPM, MIN_SWING, PAD_COUNT, PATTERN_NAMES, STEP_COUNTS,
     Beat, PadSettings, Pattern, Row,
@@ -267,31 +267,11 @@ def save_beat(beat: Beat, path: str | os.PathLike) -> None:
 
 
 def write_file_atomically(path: str | os.PathLike, data: bytes, what: str = "The beat") -> None:
-    """Write a temporary file, fsync it, then rename it over path: a crash leaves old or new, never half."""
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.tmp")
+    """write_atomically, with a plain message naming what could not be saved."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(tmp, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(tmp, path)
+        write_atomically(path, data)
     except OSError as error:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
         raise BeatFileError(f"{what} could not be saved ({error.strerror or error})") from None
-    _fsync_folder(path.parent)
-
-
-def _fsync_folder(folder: Path) -> None:
-    """Make the rename itself durable (POSIX); not possible everywhere, and then not needed."""
-    with contextlib.suppress(OSError):
-        descriptor = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(descriptor)
-        finally:
-            os.close(descriptor)
 
 
 class Autosaver:
