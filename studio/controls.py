@@ -28,6 +28,7 @@ class ControlSpec:
     is_switch: bool = False  # on/off control: values are 0.0 or 1.0
     description: str = ""
     momentary: bool = False  # an event (a pad hit), not a setting: never stored or restored
+    whole_number: bool = False
 
     @property
     def key(self) -> tuple[str, str]:
@@ -67,6 +68,12 @@ CONTROLS: dict[tuple[str, str], ControlSpec] = _specs(
                 description="Loudness of the click"),
     ControlSpec("beats", "playing", 0.0, 1.0, 0.0, is_switch=True,
                 description="Play the beat from its first step, or stop it"),
+    ControlSpec("beats", "recording", 0.0, 1.0, 0.0, is_switch=True,
+                description="Record pad hits into the beat: starts playing after the count-in"),
+    ControlSpec("beats", "count_in_bars", 0.0, 2.0, 1.0, "bars", whole_number=True,
+                description="Bars of clicks before recording starts"),
+    ControlSpec("beats", "metronome", 0.0, 1.0, 0.0, is_switch=True,
+                description="Click on every beat while the beat plays"),
     *(ControlSpec("pads", f"hit_{pad}", 0.0, 1.0, 0.0, momentary=True,
                   description=f"Play pad {pad} now, at this velocity") for pad in range(1, 17)),
 )
@@ -90,6 +97,8 @@ def check_action(group: str, control: str, value: float) -> Action:
     value = float(value)
     if spec.is_switch and value not in (0.0, 1.0):
         raise ValueError(f"{spec.name} is a switch: use 0 (off) or 1 (on), got {value:g}")
+    if spec.whole_number and not value.is_integer():
+        raise ValueError(f"{spec.name} needs a whole number, got {value:g}")
     if not spec.minimum <= value <= spec.maximum:
         raise ValueError(
             f"{spec.name} must be in range {spec.minimum:g}..{spec.maximum:g}"

@@ -15,108 +15,33 @@ changes apply from the next pair of steps, pattern edits from the next step.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 import pyo
 
-from studio.audio.levels import db_to_amp
-from studio.beats.model import MAX_CHAIN_LENGTH, PAD_COUNT, STEP_COUNTS, Beat, PadSettings
+from studio.beats.click_track import ClickTrack
+from studio.beats.model import MAX_CHAIN_LENGTH, PAD_COUNT, STEP_COUNTS, Beat
 from studio.beats.pad_sounds import PadSounds
-from studio.beats.schedule import UNITS_PER_PAIR, pair_duration_s, song_velocities, swing_units
+from studio.beats.pad_voice import PLAYBACK_OFFSET_SAMPLES, PadVoice  # noqa: F401  (re-exported for tests)
+from studio.beats.schedule import UNITS_PER_PAIR, pair_duration_s, song_velocities, step_time_s, swing_units
 
 MAX_SONG_STEPS = MAX_CHAIN_LENGTH * max(STEP_COUNTS)
+MAX_COUNT_IN_STEPS = 2 * 16  # two bars
+TABLE_STEPS = MAX_SONG_STEPS + MAX_COUNT_IN_STEPS  # the count-in is laid out after the song
 # Units a hair longer than exact, so a step due exactly on a sample lands on it every time
 # instead of, now and then, one sample early through floating-point rounding (see schedule.py).
 UNIT_STRETCH = 1.0 + 1e-12
-CHOKE_FADE_S = 0.005  # a choked sound fades out this fast: quick, but no click
-OPEN_CUTOFF_HZ = 20000.0
-# A hit triggered on sample n plays its one-shot's first sample on n + this (see set_sample).
-PLAYBACK_OFFSET_SAMPLES = 1
-FILTER_SWITCH_S = 0.005
 
 
 def unit_duration_s(bpm: float) -> float:
     return float(pair_duration_s(bpm)) / UNITS_PER_PAIR * UNIT_STRETCH
 
 
-class _PadVoice:
-    """One pad: plays its one-shot when the sequencer or a touch triggers it."""
-
-    def __init__(
-        self, sample: np.ndarray | None, sample_rate: int, step_trig, step_index, midi_note, settings: PadSettings
-    ):
-        self._sample_rate = sample_rate
-        self.song = pyo.DataTable(size=MAX_SONG_STEPS, init=[0.0] * MAX_SONG_STEPS)
-        velocity = pyo.TableIndex(self.song, step_index)
-        is_hit = pyo.Compare(velocity, 0.0, ">")
-        step_gate = is_hit * step_trig
-        self.touch = pyo.Trig().stop()  # a Trig fires when made unless stopped
-        self.touch_velocity = pyo.Sig(1.0)
-        midi_hit = midi_note["trigon"]
-        # Exactly 1 on a hit from the sequencer, a touch or MIDI (pyo triggers are == 1).
-        self.gate = pyo.Max(pyo.Max(step_gate, self.touch), midi_hit)
-        velocity_in = pyo.Max(
-            pyo.Max(velocity * step_gate, self.touch_velocity * self.touch), midi_note["velocity"] * midi_hit
-        )
-        held_velocity = pyo.SampHold(velocity_in, self.gate, 1.0)
-        self.choke = pyo.Sig(0.0)  # set to the other pads' gates of this pad's choke group
-        start_gain = db_to_amp(settings.volume_db)
-        self.gain = pyo.SigTo(start_gain, time=0.02, init=start_gain)  # changes glide: no zipper noise
-        # A latch, 1 after this pad's own hit and 0 after a choke: samples (1 + own - choke) / 2
-        # whenever either fires. It opens at once on a hit; a choke fades the tail out over a
-        # few ms instead of clicking (Port has no instant time, hence the Max).
-        latch_input = (self.gate - self.choke + 1.0) * 0.5
-        latch = pyo.SampHold(latch_input, pyo.Max(self.gate, self.choke), 1.0)
-        fade = pyo.Port(latch, risetime=0.001, falltime=CHOKE_FADE_S, init=1.0)
-        self.alive = pyo.Max(latch, fade)
-        self.table = pyo.DataTable(size=2)
-        self.length_s = 0.0
-        self.player = pyo.TrigEnv(self.gate, table=self.table, dur=0.001, mul=held_velocity * self.gain * self.alive)
-        # The low-pass only runs when closed: open, the one-shot passes untouched.
-        self.filter = pyo.Biquad(self.player, freq=OPEN_CUTOFF_HZ, q=0.707, type=0).stop()
-        self.pan = pyo.Pan(self.player, outs=2, pan=0.5)
-        self._filtering = False
-        self._keep = [velocity, is_hit, step_gate, midi_hit, velocity_in, held_velocity, latch_input, latch, fade]
-        self.set_sample(sample)
-        self.apply(settings)
-
-    def set_sample(self, sample: np.ndarray | None) -> None:
-        if sample is None or len(sample) == 0:
-            sample = np.zeros(2, dtype=np.float32)
-        mono = sample.mean(axis=1) if sample.ndim == 2 else sample
-        # TrigEnv outputs its table's first value once more when it ends: a silent first
-        # sample keeps every one-shot from clicking at its end (and delays it by that sample).
-        silence = np.zeros(PLAYBACK_OFFSET_SAMPLES, dtype=np.float32)
-        mono = np.concatenate([silence, mono.astype(np.float32)])
-        table = pyo.DataTable(size=len(mono), init=mono.tolist())
-        # Point the player at the new table before the old one is released: pyo frees a
-        # table's memory with its Python object, even while a player still reads it.
-        self.player.table = table
-        self._previous_table, self.table = self.table, table
-        self.length_s = len(mono) / self._sample_rate
-        self._set_duration()
-
-    def apply(self, settings: PadSettings) -> None:
-        self.settings = settings
-        self.gain.value = db_to_amp(settings.volume_db)
-        self.pan.pan = (settings.pan + 1.0) / 2.0
-        self._set_filter(settings.cutoff_hz)
-        self._set_duration()
-
-    def _set_filter(self, cutoff_hz: float) -> None:
-        filtering = cutoff_hz < OPEN_CUTOFF_HZ
-        self.filter.freq = cutoff_hz
-        if filtering != self._filtering:
-            if filtering:
-                self.filter.play()
-            self.pan.setInput(self.filter if filtering else self.player, fadetime=FILTER_SWITCH_S)
-            if not filtering:
-                self.filter.stop()
-            self._filtering = filtering
-
-    def _set_duration(self) -> None:
-        # Pitch by playback speed: a semitone up plays the one-shot 2**(1/12) times faster.
-        ratio = 2.0 ** (getattr(self, "settings", PadSettings()).pitch_semitones / 12.0)
-        self.player.dur = max(self.length_s / ratio, 0.001)
+class LiveHit(NamedTuple):
+    pad: int
+    velocity: float
+    song_position: float  # in steps from the song's start, with the fraction of a step
 
 
 class Sequencer:
@@ -144,6 +69,7 @@ class Sequencer:
         first, second = swing_units(beat.swing)
         self.clock = pyo.Seq(time=unit_duration_s(beat.bpm), seq=[first, second])
         self.step_index = pyo.Counter(self.clock, min=0, max=1)  # the song step, looping
+        self._since_step = pyo.Count(self.clock)  # samples since the last step began
         # Steps since play, for renders that end mid-song: steps from the limit on are silent.
         self._steps_played = pyo.Counter(self.clock, min=0, max=2**24)
         self._step_limit = pyo.Sig(2**24)
@@ -151,21 +77,77 @@ class Sequencer:
         self.step_trig = self.clock * self._allowed
         self.beat = beat
         self.voices = [
-            _PadVoice(pad_samples[pad] if pad < len(pad_samples) else None, sample_rate,
-                      self.step_trig, self.step_index, self.midi_in[pad], beat.pads[pad])
+            PadVoice(TABLE_STEPS, pad_samples[pad] if pad < len(pad_samples) else None, sample_rate,
+                     self.step_trig, self.step_index, self._since_step, self.midi_in[pad], beat.pads[pad])
             for pad in range(PAD_COUNT)
         ]
+        self.click = ClickTrack(self.step_trig, self.step_index, TABLE_STEPS)
         self._wire_chokes()
-        self.output = pyo.Mix([voice.pan for voice in self.voices], voices=2)
+        self.output = pyo.Mix([voice.pan for voice in self.voices] + [self.click.output], voices=2)
         self.playing = False
+        self.counting_in = False
+        self._song_length = 0
+        self._sample_rate = sample_rate
         self.set_beat(beat)
 
-    def play(self) -> None:
-        """Start from the first step of the song, on the next audio block."""
-        self.step_index.reset()
+    def play(self, count_in_steps: int = 0) -> None:
+        """Start on the next audio block: from the song's first step, or after a count-in.
+
+        The count-in is laid out after the song in the click's table: the step counter starts
+        there and its loop is made one count-in longer; tick() shortens the loop back to the
+        song once the count-in is over (a whole song's time to do it, never a timing matter).
+        """
+        if not 0 <= count_in_steps <= MAX_COUNT_IN_STEPS:
+            raise ValueError(f"a count-in can be 0..{MAX_COUNT_IN_STEPS} steps, got {count_in_steps}")
+        self.click.lay_out(self._song_length, count_in_steps)
+        self.counting_in = count_in_steps > 0
+        self._count_in_seen = False
+        if self.counting_in:
+            self.step_index.max = self._song_length + count_in_steps
+            self.step_index.reset(self._song_length)
+        else:
+            self.step_index.reset()
         self._steps_played.reset()
         self.clock.play()
         self.playing = True
+
+    def tick(self) -> None:
+        """Call a few times a second: ends the count-in's longer loop once the song has begun."""
+        if not self.counting_in:
+            return
+        in_count_in = self.step_index.get() >= self._song_length
+        if in_count_in:
+            self._count_in_seen = True  # the counter has moved there (a reset shows a block late)
+        elif self._count_in_seen:
+            self.step_index.max = self._song_length
+            self.counting_in = False
+
+    def set_metronome(self, enabled: bool) -> None:
+        self.click.enabled.value = 1.0 if enabled else 0.0
+
+    def read_live_hits(self) -> list[LiveHit]:
+        """Touch and MIDI hits since the last call, with where in the song they fell.
+
+        Read a few times a second for recording. Each pad holds its latest hit, so a pad hit
+        twice between two reads reports its second hit only.
+        """
+        hits = []
+        for pad, voice in enumerate(self.voices):
+            count = voice.live_hits()
+            if count != voice.live_hits_read:
+                voice.live_hits_read = count
+                position = self._song_position(int(voice.live_step.get()), voice.live_offset.get())
+                hits.append(LiveHit(pad, round(float(voice.live_velocity.get()), 4), position))  # float32 in pyo
+        return hits
+
+    def _song_position(self, step: int, samples_into_step: float) -> float:
+        """Song position in steps; negative during a count-in (-1.0 is one step before the song)."""
+        length_samples = float(step_time_s(step + 1, self.beat.bpm, self.beat.swing)
+                               - step_time_s(step, self.beat.bpm, self.beat.swing)) * self._sample_rate
+        position = step + min(samples_into_step / length_samples, 1.0)
+        if step >= self._song_length:  # in the count-in, which is laid out after the song
+            position -= self.step_index.max
+        return position
 
     def stop(self) -> None:
         self.clock.stop()
@@ -178,9 +160,12 @@ class Sequencer:
         if song_length > MAX_SONG_STEPS:
             raise ValueError(f"a song can have at most {MAX_SONG_STEPS} steps, this one has {song_length}")
         for voice, pad_velocities, settings in zip(self.voices, velocities, beat.pads):
-            voice.song.replace(pad_velocities + [0.0] * (MAX_SONG_STEPS - song_length))
+            voice.song.replace(pad_velocities + [0.0] * (TABLE_STEPS - song_length))
             voice.apply(settings)
-        self.step_index.max = song_length
+        self._song_length = song_length
+        if not self.counting_in:
+            self.step_index.max = song_length
+        self.click.lay_out(song_length, int(self.step_index.max) - song_length if self.counting_in else 0)
         self.clock.time = unit_duration_s(beat.bpm)
         self.clock.seq = list(swing_units(beat.swing))
         previous_chokes = self._choke_groups()

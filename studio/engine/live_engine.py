@@ -168,6 +168,8 @@ class LiveEngine:
     def state(self) -> EngineState:
         g = self.graph
         g.tick()
+        for hit in g.recorded_hits():
+            self._emit(EngineEvent("pad_hit", "", hit._asdict()))
         left_db, right_db = g.master.meter_db()
         return EngineState(
             backend=self.backend,
@@ -180,6 +182,8 @@ class LiveEngine:
             bpm=g.values[("transport", "bpm")],
             beat=g.transport.beat_number(),
             beats_playing=g.sequencer.playing,
+            recording=bool(g.values[("beats", "recording")]) and g.sequencer.playing,
+            counting_in=g.sequencer.counting_in,
             beat_step=g.beat_step(),
             kit_name=self.beat.kit,
             beat_bpm=self.beat.bpm,

@@ -34,7 +34,8 @@ class Shutdown(NamedTuple):
 class EngineEvent(NamedTuple):
     """Something the user may need to know, in plain words.
 
-    kind is one of: "started", "restarted", "device_lost", "notice", "error", "control_changed".
+    kind is one of: "started", "restarted", "device_lost", "notice", "error", and "pad_hit"
+    (while recording: data has pad, velocity and song_position in steps, negative in a count-in).
     """
 
     kind: str
@@ -56,6 +57,8 @@ class EngineState:
     bpm: float = 0.0
     beat: int = 0  # the beat now sounding, from 1 when the clock starts; 0 when stopped
     beats_playing: bool = False
+    recording: bool = False  # pad hits are being recorded into the beat (see "pad_hit" events)
+    counting_in: bool = False
     beat_step: int = -1  # the song step the beat sequencer is on; -1 when stopped
     kit_name: str = ""  # the kit the pads play
     beat_bpm: float = 0.0  # the tempo of the beat the sequencer plays

@@ -13,7 +13,8 @@ import pyo
 from studio.audio.master_bus import MasterBus, build_master_bus
 from studio.audio.transport import Transport, build_transport
 from studio.beats.model import PAD_COUNT, Beat
-from studio.beats.sequencer_graph import Sequencer
+from studio.beats.click_track import STEPS_PER_BAR
+from studio.beats.sequencer_graph import LiveHit, Sequencer
 from studio.controls import Action, check_action, default_values
 from studio.beats.pad_sounds import PadSounds
 
@@ -52,8 +53,9 @@ class StudioGraph:
         self._play_started_sample = 0
         if v[("transport", "playing")]:
             self._start_transport()
+        self.sequencer.set_metronome(bool(v[("beats", "metronome")]))
         if v[("beats", "playing")]:
-            self.sequencer.play()
+            self.sequencer.play()  # after a restart: straight on, no count-in
 
     def out(self) -> None:
         """Send the master bus to the sound device."""
@@ -89,6 +91,14 @@ class StudioGraph:
                 self.sequencer.play()
             else:
                 self.sequencer.stop()
+                self.values[("beats", "recording")] = 0.0
+        elif key == ("beats", "recording"):
+            if action.value and not self.sequencer.playing:
+                bars = int(self.values[("beats", "count_in_bars")])
+                self.sequencer.play(count_in_steps=bars * STEPS_PER_BAR)
+                self.values[("beats", "playing")] = 1.0
+        elif key == ("beats", "metronome"):
+            self.sequencer.set_metronome(bool(action.value))
 
     def set_beat(self, beat: Beat, pad_sounds: PadSounds | None = None) -> None:
         """Play a changed beat; with pad_sounds, the pads also get new sounds (a new kit)."""
@@ -106,6 +116,12 @@ class StudioGraph:
     def tick(self) -> None:
         """Housekeeping a few times a second (never timing: that lives in the graph)."""
         self.transport.tick()
+        self.sequencer.tick()
+
+    def recorded_hits(self) -> list[LiveHit]:
+        """Touch and MIDI hits since the last call while recording (read them a few times a second)."""
+        hits = self.sequencer.read_live_hits()  # read always, so old hits never show up later
+        return hits if self.values[("beats", "recording")] and self.sequencer.playing else []
 
     def _start_transport(self) -> None:
         if not self.transport.playing:

@@ -46,3 +46,26 @@ def test_a_restarted_engine_plays_the_same_beat(engine):  # noqa: F811
     wait_for(lambda: engine.state.engine_pid not in (old_pid, 0), timeout_s=5, what="a new engine")
     wait_for(lambda: engine.state.beats_playing and engine.state.beat_step >= 0, what="the beat again")
     assert engine.state.beat_bpm == 177.0
+
+
+def test_recording_counts_in_then_reports_pad_hits_with_their_position(engine):  # noqa: F811
+    engine.set_beat(Beat(bpm=200.0))
+    engine.act("beats", "count_in_bars", 1)
+    engine.act("beats", "recording", 1)
+    wait_for(lambda: engine.state.counting_in, what="the count-in")
+    wait_for(lambda: engine.state.recording and not engine.state.counting_in, timeout_s=5, what="the song")
+    engine.drain_events()
+    engine.act("pads", "hit_3", 0.8)
+    hits = []
+    wait_for(lambda: hits.extend(e for e in engine.drain_events() if e.kind == "pad_hit") or hits, what="the hit")
+    assert hits[0].data["pad"] == 2 and hits[0].data["velocity"] == 0.8
+    assert 0 <= hits[0].data["song_position"] < 16
+    engine.act("beats", "playing", 0)
+    wait_for(lambda: not engine.state.recording, what="recording to stop with play")
+
+
+def test_a_count_in_must_be_whole_bars(engine):  # noqa: F811
+    import pytest
+
+    with pytest.raises(ValueError, match="beats/count_in_bars needs a whole number, got 1.5"):
+        engine.act("beats", "count_in_bars", 1.5)

@@ -212,3 +212,69 @@ def test_a_midi_note_plays_its_pad_with_its_velocity():
     found = onsets(audio[0], 1e-3, 200)
     assert len(found) == 1 and 10 * BLOCK <= found[0] <= 11 * BLOCK + PLAYBACK_OFFSET_SAMPLES
     assert np.abs(audio[0]).max() == pytest.approx(64 / 127 * np.sqrt(0.5), rel=0.02)
+
+
+def click_onsets(audio):
+    """Onsets of the metronome (a 1-1.5 kHz blip) in a render with no pad sounds."""
+    return onsets(audio[0], 1e-3, 200)
+
+
+def test_the_metronome_clicks_on_every_beat_with_the_pads():
+    beat = beat_with({})
+    holder = {}
+
+    def build(server):
+        holder["sequencer"] = Sequencer(server, [None] * 16, beat)
+        holder["sequencer"].set_metronome(True)
+        holder["sequencer"].play()
+        return holder["sequencer"].output
+
+    audio = render_manual(build, 2.0, SR, BLOCK)
+    expected = [step_sample(step, 120, 0.5, SR) for step in range(0, 16, 4)]
+    assert list(click_onsets(audio)) == [sample + 1 for sample in expected]  # the blip starts at 0
+
+
+def test_a_count_in_clicks_one_bar_then_the_song_starts():
+    beat = beat_with({0: [1.0] + [0.0] * 15}, bpm=120)
+    samples = [np.full(200, 0.9, dtype=np.float32)] + [None] * 15  # a flat pad, unlike the click
+    holder = {}
+
+    def build(server):
+        holder["sequencer"] = Sequencer(server, samples, beat)
+        holder["sequencer"].play(count_in_steps=16)
+        return holder["sequencer"].output
+
+    def tick(block):
+        holder["sequencer"].tick()
+
+    audio = render_manual(build, 4.5, SR, BLOCK, between_blocks=tick)
+    bar = SR * 2  # 4 beats at 120 BPM
+    found = list(onsets(audio[0], 1e-3, 200))
+    assert found[:4] == [1, SR // 2 + 1, SR + 1, 3 * SR // 2 + 1]  # the count-in's four clicks
+    assert heard(bar) in found and heard(2 * bar) in found  # then the pad on each bar's first step
+    assert np.abs(audio[0, heard(bar):heard(bar) + 100]).min() > 0.5  # and it is the pad, not a click
+
+
+def test_touch_and_midi_hits_are_reported_with_their_song_position():
+    holder = {}
+
+    def build(server):
+        holder["server"] = server
+        holder["sequencer"] = Sequencer(server, [BURST] * 16, beat_with({}, bpm=120))
+        holder["sequencer"].play()
+        return holder["sequencer"].output
+
+    reports = []
+
+    def hit(block):
+        sequencer = holder["sequencer"]
+        if block == 50:  # 12800 samples: step 2 (12000) plus 800 of its 6000
+            sequencer.hit_pad(4, 0.7)
+        if block == 80:
+            holder["server"].addMidiEvent(0x99, 38, 127)  # pad 2's note, at sample 20480
+        reports.extend(sequencer.read_live_hits())
+
+    render_manual(build, 0.5, SR, BLOCK, between_blocks=hit)
+    assert [(r.pad, round(r.velocity, 2)) for r in reports] == [(4, 0.7), (1, 1.0)]
+    assert reports[0].song_position == pytest.approx(2 + 800 / 6000, abs=1e-3)
+    assert reports[1].song_position == pytest.approx(20480 / 6000, abs=1e-3)
