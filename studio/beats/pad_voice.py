@@ -61,10 +61,11 @@ class PadVoice:
         self.gain = pyo.SigTo(start_gain, time=0.02, init=start_gain)  # changes glide: no zipper noise
         # A latch, 1 after this pad's own hit and 0 after a choke: samples (1 + own - choke) / 2
         # whenever either fires. It opens at once on a hit; a choke fades the tail out over a
-        # few ms instead of clicking (Port has no instant time, hence the Max).
+        # few ms instead of clicking. The fade is a straight line that ends on exactly 0: an
+        # exponential one would decay into denormal numbers, which cost the CPU many times more.
         latch_input = (self.gate - self.choke + 1.0) * 0.5
         latch = pyo.SampHold(latch_input, pyo.Max(self.gate, self.choke), 1.0)
-        fade = pyo.Port(latch, risetime=0.001, falltime=CHOKE_FADE_S, init=1.0)
+        fade = pyo.TrigLinseg(self.choke, [(0.0, 1.0), (CHOKE_FADE_S, 0.0)])
         self.alive = pyo.Max(latch, fade)
         self.table = pyo.DataTable(size=2)
         self.length_s = 0.0

@@ -7,6 +7,7 @@ and ends when told to, when the app is gone, or when the sound device needs a fr
 
 from __future__ import annotations
 
+import gc
 import os
 import queue
 import sys
@@ -17,6 +18,28 @@ from studio.settings import AudioSettings
 
 
 AUDIO_SWITCH_INTERVAL_S = 0.0005
+ENGINE_REALTIME_PRIORITY = 1  # the lowest realtime priority: JACK's audio threads run above it
+ENGINE_NICE_DELTA = -10
+
+
+def _raise_priority() -> None:
+    """Keep ordinary busy programs from pausing this process while it holds the interpreter lock.
+
+    pyo's audio thread needs that lock every block. If the engine's other threads were paused
+    by the scheduler while holding it (because, say, the app is busy on the same core), the
+    audio would wait and drop out. The lowest realtime priority puts them above every ordinary
+    program but below the audio threads themselves. Where that is not allowed (no realtime
+    rights), a higher nice value is tried, and otherwise the engine runs as it is.
+    """
+    try:
+        os.sched_setscheduler(0, os.SCHED_FIFO, os.sched_param(ENGINE_REALTIME_PRIORITY))
+        return
+    except (AttributeError, PermissionError, OSError):
+        pass
+    try:
+        os.nice(ENGINE_NICE_DELTA)
+    except (AttributeError, PermissionError, OSError):
+        pass
 
 
 def _put_latest(q, item) -> bool:
@@ -50,11 +73,16 @@ def run_engine(
     # holds it, Python hands it over only after the switch interval (5 ms by default, about
     # a whole buffer); ask for a hand-over ten times sooner.
     sys.setswitchinterval(AUDIO_SWITCH_INTERVAL_S)
+    _raise_priority()
 
     def emit(event: EngineEvent) -> None:
         _put_latest(events, event)
 
     engine = LiveEngine(settings, values, emit, silent_message, beat)
+    # A full garbage collection walks every object while holding the lock the audio thread
+    # needs; the graph's thousands of objects live as long as the engine, so take them out
+    # of the collector's sight.
+    gc.freeze()
     emit(EngineEvent("started", engine.device_message, {"backend": engine.backend}))
     exit_code = 0
     period_s = 1.0 / STATE_RATE_HZ
