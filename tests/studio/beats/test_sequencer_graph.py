@@ -278,3 +278,19 @@ def test_touch_and_midi_hits_are_reported_with_their_song_position():
     assert [(r.pad, round(r.velocity, 2)) for r in reports] == [(4, 0.7), (1, 1.0)]
     assert reports[0].song_position == pytest.approx(2 + 800 / 6000, abs=1e-3)
     assert reports[1].song_position == pytest.approx(20480 / 6000, abs=1e-3)
+
+
+def test_play_after_stop_starts_the_song_again_at_once():
+    beat = beat_with({0: [1.0] * 16})
+
+    def stop_then_play(block, sequencer):
+        if block == 30:
+            sequencer.stop()
+        if block == 40:
+            sequencer.play()
+
+    audio, _ = render(beat, 0.5, between_blocks=stop_then_play)
+    found = list(onsets(audio[0], 1e-3, 200))
+    before = [heard(step_sample(step, 120, 0.5, SR)) for step in range(2)]  # 30 blocks = 7680 samples
+    after = [heard(40 * BLOCK + step_sample(step, 120, 0.5, SR)) for step in range(3)]
+    assert found == before + after
