@@ -16,7 +16,7 @@ class StudioPart:
 
 
 STUDIO_PARTS: tuple[StudioPart, ...] = (
-    StudioPart("beats", "Beats", "Make a beat on drum pads", "#C2410C", "beats"),
+    StudioPart("beats", "Beats", "Make a beat on drum pads", "#C2410C", "beats", ready=True),
     StudioPart("decks", "Decks", "Mix two tracks like a DJ", "#6D28D9", "decks"),
     StudioPart("mic", "Mic", "Sing or rap over a beat", "#BE185D", "mic"),
     StudioPart("export", "Export", "Turn your work into a song", "#047857", "export"),

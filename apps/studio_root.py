@@ -18,6 +18,7 @@ from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.screenmanager import FadeTransition, NoTransition, ScreenManager
 
 from apps import theme
+from apps.beats.beats_screen import BeatsScreen
 from apps.catalogue import STUDIO_PARTS
 from apps.coming_soon.coming_soon_screen import ComingSoonScreen
 from apps.launcher.launcher_screen import LauncherScreen
@@ -59,8 +60,10 @@ class StudioRoot(FloatLayout):
         self.launcher.bind(on_open_part=lambda _screen, name: self.open_screen(name),
                            on_sound_check=lambda *_: self.toggle_sound_check())
         self.screens.add_widget(self.launcher)
+        self.beats_screen = BeatsScreen(name="beats", client=client)
+        self.beats_screen.bind(on_message=lambda _screen, message, kind: self.banner.show(message, kind))
         for part in STUDIO_PARTS:
-            screen = ComingSoonScreen.for_part(part)
+            screen = self.beats_screen if part.name == "beats" else ComingSoonScreen.for_part(part)
             screen.bind(on_back=lambda *_: self.open_screen("launcher"))
             self.screens.add_widget(screen)
         self.settings_screen = SettingsScreen(name="settings")
@@ -85,6 +88,10 @@ class StudioRoot(FloatLayout):
 
     # --- what the user does -------------------------------------------------------------
     def open_screen(self, name: str, animate: bool = True) -> None:
+        if self.screens.current == "beats" and name != "beats":
+            self.beats_screen.leave()  # stops the beat and saves it
+        if name == "beats":
+            self.beats_screen.enter()  # the first time, loads the saved beat
         if name == "settings":
             self.settings_screen.show_settings(self.settings, self.preferences.headphone_cap_db)
             self.settings_screen.show_state(self.client.state)
@@ -151,6 +158,8 @@ class StudioRoot(FloatLayout):
             self._poll_event = Clock.schedule_interval(self.poll, 1.0 / POLL_HZ)
 
     def stop_polling(self) -> None:
+        """The app is closing (or a test is done): stop reading the engine, save the beat now."""
+        self.beats_screen.save_now()
         if self._poll_event is not None:
             self._poll_event.cancel()
             self._poll_event = None
@@ -163,6 +172,8 @@ class StudioRoot(FloatLayout):
         self.launcher.sound_check.show_state(state, self.client.value("transport", "playing") >= 0.5)
         if self.screens.current == "settings":
             self.settings_screen.show_state(state)
+        elif self.screens.current == "beats":
+            self.beats_screen.show_state(state)
         for event in self.client.drain_events():
             self.show_event(event)
 

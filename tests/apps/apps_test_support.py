@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import os
 import struct
 import zlib
@@ -36,6 +37,7 @@ class FakeEngineClient:
         self.actions = []
         self.events: list[EngineEvent] = []
         self.settings_changes: list[AudioSettings] = []
+        self.beats = []  # every beat the UI asked the engine to play (copies), oldest first
         self._values = default_values()
 
     def start(self):
@@ -52,6 +54,9 @@ class FakeEngineClient:
 
     def value(self, group, control):
         return self._values[(group, control)]
+
+    def set_beat(self, beat):
+        self.beats.append(copy.deepcopy(beat))
 
     def drain_events(self):
         events, self.events = self.events, []

@@ -14,3 +14,4 @@ os.environ["KIVY_NO_FILELOG"] = "1"
 os.environ["KIVY_HOME"] = os.path.join(_scratch, "kivy-home")
 os.environ["KIVY_METRICS_DENSITY"] = "1"
 os.environ["WARD_STUDIO_CONFIG_DIR"] = os.path.join(_scratch, "config")
+os.environ["WARD_STUDIO_DATA_DIR"] = os.path.join(_scratch, "data")  # beats, never the user's

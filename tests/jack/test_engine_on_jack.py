@@ -17,9 +17,13 @@ from tests.studio.signals import onsets
 from tests.studio.test_engine_client import wait_for
 
 BPM = 150
-# Two idle 20 s windows on these shared machines differ by up to a couple of xruns; an engine
-# that shared the UI's interpreter lock would show hundreds (see DESIGN.md).
-XRUN_NOISE_ALLOWANCE = 2
+# What the machine's own timer noise may add to the engine's 20 s over an empty client's.
+# On these shared two-core virtual machines, 20 s windows of the engine (its own process, RT
+# threads) with the UI busy measured 0-7 xruns in most runs, against 0-3 for an empty client;
+# an engine sharing the UI's interpreter lock shows hundreds (see DESIGN.md). The noise has a
+# heavy tail (27 and 53 were each seen once in 16 windows), so a window over the allowance is
+# measured once more, with a fresh baseline: a real problem shows in both.
+XRUN_NOISE_ALLOWANCE = 8
 
 
 @contextmanager
@@ -76,8 +80,8 @@ def connections_of(server, port: str) -> list[str]:
     return [line.strip() for line in following[: next((i for i, l in enumerate(following) if not l.startswith(" ")), len(following))]]
 
 
-def test_engine_plays_20_s_while_the_ui_is_busy_with_no_more_xruns_than_an_empty_client(jack_server):
-    empty_client = JackMonitor("ward-test-empty-client")
+def measure_engine_against_empty_client(empty_client) -> tuple[int, int]:
+    """(engine xruns in 20 s of play, empty client xruns in 10 s before + 10 s after), UI busy."""
     with busy_ui():
         mark = empty_client.xruns
         time.sleep(10)
@@ -100,10 +104,20 @@ def test_engine_plays_20_s_while_the_ui_is_busy_with_no_more_xruns_than_an_empty
         mark = empty_client.xruns
         time.sleep(10)
         baseline_after = empty_client.xruns - mark
-    empty_client.close()
+    return engine_xruns, baseline_before + baseline_after
 
-    baseline = baseline_before + baseline_after  # 20 s of an empty client, around the engine's 20 s
-    print(f"xruns in 20 s at 256 frames / 48 kHz: engine {engine_xruns}, empty client {baseline}")
+
+def test_engine_plays_20_s_while_the_ui_is_busy_with_no_more_xruns_than_an_empty_client(jack_server):
+    empty_client = JackMonitor("ward-test-empty-client")
+    try:
+        windows = [measure_engine_against_empty_client(empty_client)]
+        if windows[0][0] > windows[0][1] + XRUN_NOISE_ALLOWANCE:
+            windows.append(measure_engine_against_empty_client(empty_client))
+    finally:
+        empty_client.close()
+    for engine_xruns, baseline in windows:
+        print(f"xruns in 20 s at 256 frames / 48 kHz: engine {engine_xruns}, empty client {baseline}")
+    engine_xruns, baseline = windows[-1]
     assert engine_xruns <= baseline + XRUN_NOISE_ALLOWANCE
 
 
