@@ -53,23 +53,23 @@ class Recorder:
         size = self.client.blocksize
         self.audio = np.zeros(blocks * size, dtype=np.float32)
         self.first_frame = None
-        self._blocks = 0
+        self._end = 0
         self.client.set_process_callback(self._process)
         self.client.activate()
         self.client.connect(source, self.port)
 
     def _process(self, frames):
-        if self._blocks * frames >= len(self.audio):
-            return
         if self.first_frame is None:
             self.first_frame = self.client.last_frame_time
-        start = self._blocks * frames
-        self.audio[start:start + frames] = self.port.get_array()
-        self._blocks += 1
+        # placed by frame time: a missed cycle leaves silence instead of shifting what follows
+        start = self.client.last_frame_time - self.first_frame
+        if start + frames <= len(self.audio):
+            self.audio[start:start + frames] = self.port.get_array()
+        self._end = start + frames
 
     @property
     def full(self) -> bool:
-        return self._blocks * self.client.blocksize >= len(self.audio)
+        return self._end >= len(self.audio)
 
     def close(self):
         self.client.deactivate()
