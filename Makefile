@@ -23,10 +23,11 @@ bench:
 	@bash scripts/setup.sh test
 	$(XVFB) $(PY) bench/run.py
 
-# The launcher as a PNG, as used in README.md.
+# The launcher and the Beats screen as PNGs, as used in README.md (a fresh, empty beat).
 screenshot:
 	@bash scripts/setup.sh test
 	$(XVFB) $(PY) main.py --audio none --size 1280x800 --screenshot docs/launcher.png
+	WARD_STUDIO_DATA_DIR=$$(mktemp -d) $(XVFB) $(PY) main.py --audio none --size 1280x800 --open beats --screenshot docs/beats.png
 
 setup:
 	@bash scripts/setup.sh test
