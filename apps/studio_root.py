@@ -18,7 +18,6 @@ from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.screenmanager import FadeTransition, NoTransition, ScreenManager
 
 from apps import theme
-from apps.beats.beats_screen import BeatsScreen
 from apps.catalogue import STUDIO_PARTS
 from apps.coming_soon.coming_soon_screen import ComingSoonScreen
 from apps.launcher.launcher_screen import LauncherScreen
@@ -60,10 +59,13 @@ class StudioRoot(FloatLayout):
         self.launcher.bind(on_open_part=lambda _screen, name: self.open_screen(name),
                            on_sound_check=lambda *_: self.toggle_sound_check())
         self.screens.add_widget(self.launcher)
-        self.beats_screen = BeatsScreen(name="beats", client=client)
-        self.beats_screen.bind(on_message=lambda _screen, message, kind: self.banner.show(message, kind))
+        # The Beats screen has hundreds of widgets: it is built the first time it opens, so the
+        # launcher comes up fast (see beats_screen below).
+        self._beats_screen = None
         for part in STUDIO_PARTS:
-            screen = self.beats_screen if part.name == "beats" else ComingSoonScreen.for_part(part)
+            if part.name == "beats":
+                continue
+            screen = ComingSoonScreen.for_part(part)
             screen.bind(on_back=lambda *_: self.open_screen("launcher"))
             self.screens.add_widget(screen)
         self.settings_screen = SettingsScreen(name="settings")
@@ -85,6 +87,18 @@ class StudioRoot(FloatLayout):
         self.poll()
         for note in notes:
             self.banner.show(note, "warning")
+
+    @property
+    def beats_screen(self):
+        if self._beats_screen is None:
+            from apps.beats.beats_screen import BeatsScreen  # its .kv files load with it
+
+            screen = BeatsScreen(name="beats", client=self.client)
+            screen.bind(on_message=lambda _screen, message, kind: self.banner.show(message, kind),
+                        on_back=lambda *_: self.open_screen("launcher"))
+            self.screens.add_widget(screen)
+            self._beats_screen = screen
+        return self._beats_screen
 
     # --- what the user does -------------------------------------------------------------
     def open_screen(self, name: str, animate: bool = True) -> None:
@@ -159,7 +173,8 @@ class StudioRoot(FloatLayout):
 
     def stop_polling(self) -> None:
         """The app is closing (or a test is done): stop reading the engine, save the beat now."""
-        self.beats_screen.save_now()
+        if self._beats_screen is not None:
+            self._beats_screen.save_now()
         if self._poll_event is not None:
             self._poll_event.cancel()
             self._poll_event = None
