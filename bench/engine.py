@@ -12,12 +12,12 @@ import signal
 import statistics
 import subprocess
 import sys
-import threading
 import time
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from tests.jack.busy_ui import busy_ui
 from bench.common import (MachineLoad, Measured, Progress, Row, Unmeasurable, ratio, spread_s, vm_kb,
                           wait_for)
 
@@ -28,25 +28,6 @@ LOAD_SAMPLE_PERIOD_S = 0.25
 RESTART_KILLS = 5
 MEMORY_PLAY_S = 5.0
 ENGINE_START_TIMEOUT_S = 15.0
-
-
-@contextmanager
-def busy_python():
-    """Keep this process busy with pure Python work, as a busy UI would be (as in
-    tests/jack/test_engine_on_jack.py)."""
-    stop = threading.Event()
-
-    def work():
-        while not stop.is_set():
-            sum(i * i for i in range(20000))
-
-    thread = threading.Thread(target=work, name="bench-busy-ui", daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        thread.join()
 
 
 @contextmanager
@@ -120,7 +101,7 @@ def measure_dropouts(progress: Progress) -> Measured:
         empty_client = JackMonitor("ward-bench-empty-client")
         engine = None
         try:
-            with busy_python():
+            with busy_ui():
                 before = _watch_empty_client(empty_client, "before the engine", progress)
                 engine = _engine_client("jack")
                 engine.start()

@@ -4,15 +4,14 @@ import os
 import signal
 import threading
 import time
-from contextlib import contextmanager
 
 import jack
 import numpy as np
-import pytest
 
 from studio.engine.client import EngineClient
 from studio.engine.jack_monitor import JackMonitor
 from studio.settings import AudioSettings
+from tests.jack.busy_ui import busy_ui
 from tests.studio.signals import onsets
 from tests.studio.test_engine_client import wait_for
 
@@ -24,24 +23,6 @@ BPM = 150
 # heavy tail (27 and 53 were each seen once in 16 windows), so a window over the allowance is
 # measured once more, with a fresh baseline: a real problem shows in both.
 XRUN_NOISE_ALLOWANCE = 8
-
-
-@contextmanager
-def busy_ui():
-    """Keep this process (the app's side) busy with pure Python work, as a busy UI would be."""
-    stop = threading.Event()
-
-    def work():
-        while not stop.is_set():
-            sum(i * i for i in range(20000))
-
-    thread = threading.Thread(target=work, daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        thread.join()
 
 
 def start_engine(**settings) -> EngineClient:
