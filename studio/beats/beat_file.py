@@ -22,7 +22,7 @@ from typing import Any, Callable
 from studio.atomic_file import write_atomically
 from studio.beats.model import (
     FORMAT_VERSION, MAX_BPM, MAX_CHAIN_LENGTH, MAX_SWING, MIN_BPM, MIN_SWING, PAD_COUNT, PATTERN_NAMES, STEP_COUNTS,
-    Beat, PadSettings, Pattern, Row,
+    TICKS_PER_STEP, Beat, PadSettings, Pattern, Row,
 )
 
 FORMAT_NAME = "ward-studio-beat"
@@ -117,17 +117,40 @@ def _list_of(name: str, data: Any, length: int) -> list:
     return data
 
 
+def check_off_grid(name: str, data: Any, step_count: int) -> dict[int, float]:
+    """Hits between steps: {tick: velocity}; in a file the ticks are written as text ("37")."""
+    if not isinstance(data, dict):
+        raise ValueError(f"{name} must be a JSON object of tick: velocity, got {type(data).__name__}")
+    hits = {}
+    for key, velocity in data.items():
+        try:
+            tick = int(key)
+        except (TypeError, ValueError):
+            raise ValueError(f"{name} has a tick that is not a whole number: {key!r}") from None
+        last = step_count * TICKS_PER_STEP - 1
+        if not 0 < tick <= last or tick % TICKS_PER_STEP == 0:
+            raise ValueError(f"{name}: tick {tick} must be in range 1..{last} and between steps "
+                             f"(not a multiple of {TICKS_PER_STEP})")
+        velocity = check_number(f"{name}[{tick}]", velocity, 0, 1)
+        if velocity == 0:
+            raise ValueError(f"{name}[{tick}] must be above 0 (a hit), got 0")
+        hits[tick] = velocity
+    return dict(sorted(hits.items()))
+
+
 def _row_from_dict(name: str, pad: int, step_count: int, data: Any) -> Row:
-    data = _fields_of(name, data, [f.name for f in fields(Row)])
+    data = _fields_of(name, data, [f.name for f in fields(Row) if f.name != "off_grid"])  # version 1 has none
     if type(data["pad"]) is not int or data["pad"] != pad:
         raise ValueError(f"{name}.pad must be {pad} (its place in the list), got {data['pad']!r}")
     velocities = _list_of(f"{name}.velocities", data["velocities"], step_count)
+    length = check_whole_number(f"{name}.length", data["length"], 1, step_count)
     return Row(
         pad=pad,
         velocities=[check_number(f"{name}.velocities[{i}]", v, 0, 1) for i, v in enumerate(velocities)],
-        length=check_whole_number(f"{name}.length", data["length"], 1, step_count),
+        length=length,
         mute=check_flag(f"{name}.mute", data["mute"]),
         solo=check_flag(f"{name}.solo", data["solo"]),
+        off_grid=check_off_grid(f"{name}.off_grid", data.get("off_grid", {}), step_count),
     )
 
 
@@ -178,6 +201,9 @@ def beat_to_text(beat: Beat) -> str:
     """The file's text: indented JSON, each list of numbers or names on one line."""
     data = asdict(beat)
     beat_from_dict(data)  # never write a value that could not be read back
+    for pattern in data["patterns"].values():
+        for row in pattern["rows"]:
+            row["off_grid"] = {str(tick): velocity for tick, velocity in row["off_grid"].items()}  # JSON keys are text
     return _json_text({"format": FORMAT_NAME, "version": FORMAT_VERSION, **data}) + "\n"
 
 

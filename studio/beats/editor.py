@@ -21,7 +21,7 @@ from studio.beats.beat_file import (
     check_beat, check_chain, check_flag, check_number, check_pad_setting, check_pattern_name,
     check_step_count, check_text, check_whole_number,
 )
-from studio.beats.model import MAX_BPM, MAX_SWING, MIN_BPM, MIN_SWING, PAD_COUNT, Beat, Pattern, Row
+from studio.beats.model import MAX_BPM, MAX_SWING, MIN_BPM, MIN_SWING, PAD_COUNT, TICKS_PER_STEP, Beat, Pattern, Row
 
 HISTORY_LIMIT = 500
 TAP_RESET_S = 2.0  # a longer gap between taps starts a new count
@@ -72,6 +72,41 @@ class BeatEditor:
         velocities[step] = check_number("velocity", velocity, 0, 1)
         self._change(("patterns", pattern, "rows", pad), replace(row, velocities=velocities))
 
+    def clear_step(self, pattern: str, pad: int, step: int) -> None:
+        """Remove every hit in a step: the one on it and any recorded between it and the next."""
+        row = self._row(pattern, pad)
+        self._check_step(pattern, step)
+        velocities = list(row.velocities)
+        velocities[step] = 0.0
+        first = step * TICKS_PER_STEP
+        off_grid = {tick: v for tick, v in row.off_grid.items() if not first < tick < first + TICKS_PER_STEP}
+        self._change(("patterns", pattern, "rows", pad), replace(row, velocities=velocities, off_grid=off_grid))
+
+    def record_hits(self, pattern: str, hits: Iterable[tuple[int, int, float]], take: Hashable = None) -> None:
+        """Add recorded hits, each (pad, tick in the pattern, velocity), replacing a hit on the same
+        tick. Hits on a step's first tick go on the step; others between steps (Row.off_grid).
+        All the calls with the same take (while nothing else is edited) are one undo step."""
+        old = self._pattern(pattern)
+        rows = {}
+        last_tick = old.step_count * TICKS_PER_STEP - 1
+        for pad, tick, velocity in hits:
+            row = rows.get(pad) or copy.deepcopy(self._row(pattern, pad))
+            tick = check_whole_number("tick", tick, 0, last_tick)
+            velocity = check_number("velocity", velocity, 0, 1)
+            if velocity == 0:
+                raise ValueError("velocity of a recorded hit must be above 0 and at most 1, got 0")
+            step, into_step = divmod(tick, TICKS_PER_STEP)
+            if into_step == 0:
+                row.velocities[step] = velocity
+            else:
+                row.off_grid[tick] = velocity
+                row.off_grid = dict(sorted(row.off_grid.items()))
+            rows[pad] = row
+        if rows:
+            new_rows = [rows.get(row.pad, row) for row in old.rows]
+            self._change(("patterns", pattern), replace(old, rows=new_rows),
+                         merge_key=None if take is None else ("record", take))
+
     def set_row_length(self, pattern: str, pad: int, length: int) -> None:
         """The row loops after length steps (fewer than the pattern's steps makes a polymeter)."""
         row = self._row(pattern, pad)
@@ -95,19 +130,22 @@ class BeatEditor:
         old = self._pattern(pattern)
         step_count = check_step_count("step count", step_count)
         rows = []
+        old_ticks = old.step_count * TICKS_PER_STEP
         for row in old.rows:
             if step_count > old.step_count:
                 velocities = (row.velocities * 2)[:step_count]
                 length = step_count if row.length == old.step_count else row.length
+                off_grid = {**row.off_grid, **{tick + old_ticks: v for tick, v in row.off_grid.items()}}
             else:
                 velocities, length = row.velocities[:step_count], min(row.length, step_count)
-            rows.append(Row(row.pad, velocities, length, row.mute, row.solo))
+                off_grid = {tick: v for tick, v in row.off_grid.items() if tick < step_count * TICKS_PER_STEP}
+            rows.append(Row(row.pad, velocities, length, row.mute, row.solo, off_grid))
         self._change(("patterns", pattern), Pattern(pattern, step_count, rows))
 
     def clear_pattern(self, pattern: str) -> None:
         """Remove every hit; step count, row lengths, mute and solo stay."""
         old = self._pattern(pattern)
-        rows = [replace(row, velocities=[0.0] * old.step_count) for row in old.rows]
+        rows = [replace(row, velocities=[0.0] * old.step_count, off_grid={}) for row in old.rows]
         self._change(("patterns", pattern), Pattern(pattern, old.step_count, rows))
 
     def copy_pattern(self, source: str, destination: str) -> None:
@@ -217,7 +255,7 @@ class BeatEditor:
         if new_value == old_value:
             return
         last = self._undo[-1] if self._undo else None
-        if merge_key is not None and last and last.merge_key == merge_key and not self._redo:
+        if merge_key is not None and last and last.merge_key == merge_key and last.path == path and not self._redo:
             last.after = copy.deepcopy(new_value)
             if last.after == last.before:  # tapped back to where it was: nothing left to undo
                 self._undo.pop()

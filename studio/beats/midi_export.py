@@ -2,8 +2,8 @@
 
 Type 1: track 0 holds the title, tempo and 4/4 time signature, track 1 the drums on channel 10
 (mido channel 9), one General MIDI drum note per pad. The song is the beat's chain, each pattern
-played once in turn. Swing moves the off-beat sixteenths (model.step_time_beats); mute and solo
-are respected (model.audible_rows). A row shorter than its pattern loops within it and starts
+played once in turn. Swing moves the off-beat sixteenths (model.step_time_beats), and hits
+recorded between steps keep their place within the swung step; mute and solo are respected (model.audible_rows). A row shorter than its pattern loops within it and starts
 again with each pattern. Pad sounds (volume, pan, pitch, filter) are not exported: the device
 playing the file uses its own drum kit.
 """
@@ -17,12 +17,15 @@ from typing import Sequence
 import mido
 
 from studio.beats.beat_file import check_beat, write_file_atomically
-from studio.beats.model import PAD_COUNT, STEPS_PER_BEAT, Beat, Pattern, audible_rows, step_time_beats
+from studio.beats.model import (
+    PAD_COUNT, STEPS_PER_BEAT, TICKS_PER_STEP as SEQUENCER_TICKS_PER_STEP, Beat, Pattern, audible_rows,
+    step_time_beats,
+)
 
 TICKS_PER_BEAT = 480
 TICKS_PER_STEP = TICKS_PER_BEAT // STEPS_PER_BEAT
 DRUM_CHANNEL = 9  # "channel 10" in General MIDI's counting from 1
-# Shorter than the smallest gap between two steps (60 ticks, off-beat to beat at the hardest
+# Shorter than the smallest gap between two hits: half of the shortest step (60 ticks, off-beat to beat at the hardest
 # swing), so two hits on one note never overlap.
 NOTE_LENGTH_TICKS = 30
 
@@ -84,14 +87,16 @@ def _note_events(beat: Beat, pad_notes: list[int]) -> list[tuple[int, int, mido.
         for row in audible_rows(pattern):
             note = pad_notes[row.pad]
             for step in range(pattern.step_count):
-                velocity = row.velocities[step % row.length]
-                if velocity <= 0:
-                    continue
-                on_tick = start_tick + step_tick(step, beat.swing)
-                events.append((on_tick, 1, mido.Message(
-                    "note_on", channel=DRUM_CHANNEL, note=note, velocity=midi_velocity(velocity))))
-                events.append((on_tick + NOTE_LENGTH_TICKS, 0, mido.Message(
-                    "note_off", channel=DRUM_CHANNEL, note=note, velocity=0)))
+                row_step = step % row.length
+                step_start = step_tick(step, beat.swing)
+                step_length = step_tick(step + 1, beat.swing) - step_start
+                for tick, velocity in row.hits_in_step(row_step).items():
+                    into_step = tick - row_step * SEQUENCER_TICKS_PER_STEP
+                    on_tick = start_tick + step_start + round(into_step * step_length / SEQUENCER_TICKS_PER_STEP)
+                    events.append((on_tick, 1, mido.Message(
+                        "note_on", channel=DRUM_CHANNEL, note=note, velocity=midi_velocity(velocity))))
+                    events.append((on_tick + NOTE_LENGTH_TICKS, 0, mido.Message(
+                        "note_off", channel=DRUM_CHANNEL, note=note, velocity=0)))
         start_tick += pattern_ticks(pattern)
     events.sort(key=lambda event: (event[0], event[1], event[2].note))
     return events

@@ -6,6 +6,11 @@ saves it, editor.py changes it with undo, midi_export.py writes it as a standard
 Time: a step is a sixteenth note (a quarter of a beat). With swing s (0.5 = straight,
 0.75 = hard shuffle) each pair of steps lasts two steps; the first of the pair takes the share s
 of it and the second the rest, so the off-beat sixteenths come late.
+
+Hits live on steps (Row.velocities, what the step grid shows) or between them (Row.off_grid,
+from live recording with quantise off, 1/32 or triplets). Between steps, time is counted in
+ticks: TICKS_PER_STEP to a step, 96 to a beat, the resolution of the MPC60 and of MIDI files'
+most common setting. A step's ticks share its swung length evenly.
 """
 
 from __future__ import annotations
@@ -18,7 +23,8 @@ STEP_COUNTS = (16, 32)
 MIN_BPM, MAX_BPM = 60.0, 200.0
 MIN_SWING, MAX_SWING = 0.5, 0.75
 STEPS_PER_BEAT = 4
-FORMAT_VERSION = 1
+TICKS_PER_STEP = 24  # divisible by 2 (1/32 notes) and 3 (triplets)
+FORMAT_VERSION = 2  # 2 added Row.off_grid
 MAX_CHAIN_LENGTH = 64  # patterns in a song
 
 
@@ -42,6 +48,23 @@ class Row:
     length: int  # the row loops after this many steps (<= the pattern's step count): polymeters
     mute: bool = False
     solo: bool = False
+    # Hits between steps: tick in the pattern (never on a step, i.e. never a multiple of
+    # TICKS_PER_STEP) -> velocity. Like velocities, those at or beyond length are kept but silent.
+    off_grid: dict[int, float] = field(default_factory=dict)
+
+    def hits(self) -> dict[int, float]:
+        """Every hit that sounds, on steps and between, within the row's length: tick -> velocity."""
+        end = self.length * TICKS_PER_STEP
+        on_grid = {step * TICKS_PER_STEP: v for step, v in enumerate(self.velocities[:self.length]) if v > 0}
+        between = {tick: v for tick, v in self.off_grid.items() if tick < end}
+        return dict(sorted({**on_grid, **between}.items()))
+
+    def hits_in_step(self, step: int) -> dict[int, float]:
+        """The hits that sound from the start of a step until the next one: tick -> velocity."""
+        first = step * TICKS_PER_STEP
+        found = {first: self.velocities[step]} if self.velocities[step] > 0 else {}
+        found.update({tick: v for tick, v in self.off_grid.items() if first < tick < first + TICKS_PER_STEP})
+        return found
 
 
 @dataclass
@@ -71,6 +94,11 @@ def step_time_beats(step_index: int, swing: float) -> float:
     pair, second = divmod(step_index, 2)
     pair_beats = 2 / STEPS_PER_BEAT
     return pair * pair_beats + (pair_beats * swing if second else 0.0)
+
+
+def step_loudness(row: Row, step: int) -> float:
+    """The loudest hit in a step, on the step or between it and the next (0 when none)."""
+    return max(row.hits_in_step(step).values(), default=0.0)
 
 
 def audible_rows(pattern: Pattern) -> list[Row]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -19,6 +19,9 @@ class PadSounds:
     samples: list[np.ndarray | None]  # one one-shot per pad (None: silent)
     choke_groups: list[int]  # the kit's choke group per pad (0: none)
     midi_notes: list[int]  # the MIDI note that plays each pad (General MIDI drums)
+    # The kit's own level and placement of each sound, under the beat's pad settings.
+    gains_db: list[float] = field(default_factory=lambda: [0.0] * PAD_COUNT)
+    pans: list[float] = field(default_factory=lambda: [0.0] * PAD_COUNT)
 
     @classmethod
     def silent(cls) -> "PadSounds":
@@ -35,4 +38,6 @@ def pad_sounds_of(kit: Kit) -> PadSounds:
         [sound.samples for sound in sounds] + [None] * missing,
         [sound.choke_group for sound in sounds] + [0] * missing,
         notes + spare_notes[:missing],
+        [sound.gain_db for sound in sounds] + [0.0] * missing,
+        [sound.pan for sound in sounds] + [0.0] * missing,
     )

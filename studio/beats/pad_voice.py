@@ -1,7 +1,8 @@
 """One drum pad as a pyo graph: plays its one-shot when the sequencer, a touch or MIDI hits it.
 
-Velocity, volume, pan, pitch (by playback speed), a low-pass filter and choke groups; and, for
-recording, where in the song each touch or MIDI hit fell.
+Velocity, volume, pan, pitch (by playback speed), a low-pass filter and choke groups; note
+repeat while a finger holds the pad; and, for recording, where in the song each touch, MIDI or
+repeated hit fell.
 """
 
 from __future__ import annotations
@@ -27,33 +28,45 @@ class PadVoice:
         table_size: int,
         sample: np.ndarray | None,
         sample_rate: int,
-        step_trig,
-        step_index,
-        since_step,
+        tick_trig,
+        tick_index,
+        since_tick,
         midi_note,
         settings: PadSettings,
+        repeat_trig,
+        repeat_holdoff,
     ):
+        """tick_trig/tick_index: the song's ticks (silent when stopped); since_tick: samples since
+        the last tick; repeat_trig: the note-repeat grid (runs even when stopped);
+        repeat_holdoff: samples after a touch in which the grid does not repeat it (no flams)."""
         self._sample_rate = sample_rate
-        self.song = pyo.DataTable(size=table_size, init=[0.0] * table_size)  # velocity per song step
-        velocity = pyo.TableIndex(self.song, step_index)
+        self.song = pyo.DataTable(size=table_size, init=[0.0] * table_size)  # velocity per song tick
+        velocity = pyo.TableIndex(self.song, tick_index)
         is_hit = pyo.Compare(velocity, 0.0, ">")
-        step_gate = is_hit * step_trig
+        step_gate = is_hit * tick_trig
         self.touch = pyo.Trig().stop()  # a Trig fires when made unless stopped
         self.touch_velocity = pyo.Sig(1.0)
+        # Note repeat: while held, the pad plays on the repeat grid at the touch's velocity, but
+        # not on a grid line just after the touch itself.
+        self.held = pyo.Sig(0.0)
+        since_touch = pyo.Count(self.touch)
+        clear_of_touch = pyo.Compare(since_touch, repeat_holdoff, ">")
+        repeat_hit = repeat_trig * self.held * clear_of_touch
+        touch_or_repeat = pyo.Max(self.touch, repeat_hit)
         midi_hit = midi_note["trigon"]
-        # Exactly 1 on a hit from the sequencer, a touch or MIDI (pyo triggers are == 1).
-        self.gate = pyo.Max(pyo.Max(step_gate, self.touch), midi_hit)
+        # Exactly 1 on a hit from the sequencer, a touch, a repeat or MIDI (pyo triggers are == 1).
+        self.gate = pyo.Max(pyo.Max(step_gate, touch_or_repeat), midi_hit)
         velocity_in = pyo.Max(
-            pyo.Max(velocity * step_gate, self.touch_velocity * self.touch), midi_note["velocity"] * midi_hit
+            pyo.Max(velocity * step_gate, self.touch_velocity * touch_or_repeat), midi_note["velocity"] * midi_hit
         )
         held_velocity = pyo.SampHold(velocity_in, self.gate, 1.0)
-        # Where in the song each touch or MIDI hit fell, held for recording (see read_live_hits).
-        live_hit = pyo.Max(self.touch, midi_hit)
+        # Where in the song each touch, repeat or MIDI hit fell, held for recording (see read_live_hits).
+        live_hit = pyo.Max(touch_or_repeat, midi_hit)
         self.live_hit_count = pyo.Counter(live_hit, min=0, max=2**24)  # shows the count before each hit
         one = pyo.Sig(1.0)
         self.has_live_hit = pyo.SampHold(one, live_hit, 1.0)  # 0 until the first hit
-        self.live_step = pyo.SampHold(step_index, live_hit, 1.0)
-        self.live_offset = pyo.SampHold(since_step, live_hit, 1.0)
+        self.live_tick = pyo.SampHold(tick_index, live_hit, 1.0)
+        self.live_offset = pyo.SampHold(since_tick, live_hit, 1.0)
         self.live_velocity = pyo.SampHold(velocity_in, live_hit, 1.0)
         self.live_hits_read = 0
         self.choke = pyo.Sig(0.0)  # set to the other pads' gates of this pad's choke group
@@ -74,8 +87,9 @@ class PadVoice:
         self.filter = pyo.Biquad(self.player, freq=OPEN_CUTOFF_HZ, q=0.707, type=0).stop()
         self.pan = pyo.Pan(self.player, outs=2, pan=0.5)
         self._filtering = False
-        self._keep = [velocity, is_hit, step_gate, midi_hit, velocity_in, held_velocity, latch_input, latch, fade,
-                      live_hit, one]
+        self._keep = [velocity, is_hit, step_gate, since_touch, clear_of_touch, repeat_hit, touch_or_repeat, midi_hit,
+                      velocity_in, held_velocity, latch_input, latch, fade, live_hit, one]
+        self.kit_gain_db, self.kit_pan = 0.0, 0.0
         self.set_sample(sample)
         self.apply(settings)
 
@@ -99,10 +113,16 @@ class PadVoice:
         self.length_s = len(mono) / self._sample_rate
         self._set_duration()
 
+    def set_kit_gain_pan(self, gain_db: float, pan: float) -> None:
+        """The kit's own level and placement of this sound, under the beat's pad settings."""
+        self.kit_gain_db, self.kit_pan = gain_db, pan
+        self.apply(self.settings)
+
     def apply(self, settings: PadSettings) -> None:
         self.settings = settings
-        self.gain.value = db_to_amp(settings.volume_db)
-        self.pan.pan = (settings.pan + 1.0) / 2.0
+        self.gain.value = db_to_amp(settings.volume_db + self.kit_gain_db)
+        pan = min(1.0, max(-1.0, settings.pan + self.kit_pan))
+        self.pan.pan = (pan + 1.0) / 2.0
         self._set_filter(settings.cutoff_hz)
         self._set_duration()
 

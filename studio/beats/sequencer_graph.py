@@ -1,16 +1,18 @@
-"""The drum machine as a pyo graph: a step clock, the song laid out in tables, 16 pad voices.
+"""The drum machine as a pyo graph: a tick clock, the song laid out in tables, 16 pad voices.
 
-A step at exact time t triggers its hits on sample floor(t * sr) (see schedule.py), and each
-one-shot sounds from the next sample (PLAYBACK_OFFSET_SAMPLES).
+A hit at exact time t triggers on sample floor(t * sr) (see schedule.py), and each one-shot
+sounds from the next sample (PLAYBACK_OFFSET_SAMPLES).
 
 Timing lives in the graph. A pyo Seq counts small units (UNITS_PER_PAIR per pair of steps)
-and fires a step trigger on the sample schedule.py predicts; a Counter turns triggers into
-the song's step index; per pad, a table holds the velocity of every song step, read at that
-index on the same sample. Python only rewrites tables and parameters between audio blocks:
-an edit changes what the next steps play, never when they play.
+and fires a tick trigger (TICKS_PER_STEP per step) on the sample schedule.py predicts; a
+Counter turns triggers into the song's tick index; per pad, a table holds the velocity of every
+song tick, read at that index on the same sample. Python only rewrites tables and parameters
+between audio blocks: an edit changes what the next ticks play, never when they play.
 
+The clock runs from the moment the graph is built, playing or not, so note repeat keeps time
+when the song is stopped; play() restarts it on the next block and opens the song's gate.
 Tempo changes keep the beat's phase (the clock's units just get shorter or longer), swing
-changes apply from the next pair of steps, pattern edits from the next step.
+changes apply from the next pair of steps, pattern edits from the next tick.
 """
 
 from __future__ import annotations
@@ -21,14 +23,23 @@ import numpy as np
 import pyo
 
 from studio.beats.click_track import ClickTrack
-from studio.beats.model import MAX_CHAIN_LENGTH, PAD_COUNT, STEP_COUNTS, Beat
+from studio.beats.model import MAX_CHAIN_LENGTH, PAD_COUNT, STEP_COUNTS, TICKS_PER_STEP, Beat
 from studio.beats.pad_sounds import PadSounds
 from studio.beats.pad_voice import PLAYBACK_OFFSET_SAMPLES, PadVoice  # noqa: F401  (re-exported for tests)
-from studio.beats.schedule import UNITS_PER_PAIR, pair_duration_s, song_velocities, step_time_s, swing_units
+from studio.beats.schedule import (
+    TICKS_PER_PAIR, UNITS_PER_PAIR, pair_duration_s, song_tick_velocities, tick_time_s, tick_units,
+)
 
 MAX_SONG_STEPS = MAX_CHAIN_LENGTH * max(STEP_COUNTS)
 MAX_COUNT_IN_STEPS = 2 * 16  # two bars
 TABLE_STEPS = MAX_SONG_STEPS + MAX_COUNT_IN_STEPS  # the count-in is laid out after the song
+TABLE_TICKS = TABLE_STEPS * TICKS_PER_STEP
+# Note repeat: name -> ticks between repeats. Every song is a whole number of pairs of steps
+# long, so a grid counted in pairs from the song's start stays on the song's grid as it loops.
+REPEAT_RATES = {"1/8": 2 * TICKS_PER_STEP, "1/16": TICKS_PER_STEP, "1/32": TICKS_PER_STEP // 2}
+# A grid line this soon after a touch (a share of the repeat interval) does not play again:
+# the touch itself was that hit, a little early.
+REPEAT_HOLDOFF = 0.5
 # Units a hair longer than exact, so a step due exactly on a sample lands on it every time
 # instead of, now and then, one sample early through floating-point rounding (see schedule.py).
 UNIT_STRETCH = 1.0 + 1e-12
@@ -41,7 +52,7 @@ def unit_duration_s(bpm: float) -> float:
 class LiveHit(NamedTuple):
     pad: int
     velocity: float
-    song_position: float  # in steps from the song's start, with the fraction of a step
+    song_position: float  # in steps from the song's start, with the fraction of a step (to a tick)
 
 
 class Sequencer:
@@ -66,110 +77,161 @@ class Sequencer:
         for notein in self.midi_in:
             notein.setStealing(True)  # a new hit always plays, even if the last note-off was lost
         sample_rate = int(server.getSamplingRate())
-        first, second = swing_units(beat.swing)
-        self.clock = pyo.Seq(time=unit_duration_s(beat.bpm), seq=[first, second])
-        self.step_index = pyo.Counter(self.clock, min=0, max=1)  # the song step, looping
-        self._since_step = pyo.Count(self.clock)  # samples since the last step began
-        # Steps since play, for renders that end mid-song: steps from the limit on are silent.
-        self._steps_played = pyo.Counter(self.clock, min=0, max=2**24)
-        self._step_limit = pyo.Sig(2**24)
-        self._allowed = pyo.Compare(self._steps_played, self._step_limit, "<")
-        self.step_trig = self.clock * self._allowed
+        self.clock = pyo.Seq(time=unit_duration_s(beat.bpm), seq=tick_units(beat.swing)).play()
+        self._tick_units = tick_units(beat.swing)
+        self.tick_index = pyo.Counter(self.clock, min=0, max=1)  # the song tick, looping
+        self._since_tick = pyo.Count(self.clock)  # samples since the last tick
+        # Ticks since play, for renders that end mid-song: ticks from the limit on are silent.
+        self._ticks_played = pyo.Counter(self.clock, min=0, max=2**30)
+        self._tick_limit = pyo.Sig(2**30)
+        self._allowed = pyo.Compare(self._ticks_played, self._tick_limit, "<")
+        self._song_gate = pyo.Sig(0.0)  # 1 while the song plays
+        self.tick_trig = self.clock * self._allowed * self._song_gate
+        # The note-repeat grid: which ticks of a pair of steps repeat a held pad (1) or not (0).
+        self._repeat_counter = pyo.Counter(self.clock, min=0, max=TICKS_PER_PAIR)  # tick in the pair
+        self._repeat_grid = pyo.DataTable(size=TICKS_PER_PAIR, init=[0.0] * TICKS_PER_PAIR)
+        self._repeat_holdoff = pyo.Sig(0.0)
+        self._on_repeat_line = pyo.TableIndex(self._repeat_grid, self._repeat_counter)
+        self.repeat_trig = self.clock * self._on_repeat_line
         self.beat = beat
         self.voices = [
-            PadVoice(TABLE_STEPS, pad_samples[pad] if pad < len(pad_samples) else None, sample_rate,
-                     self.step_trig, self.step_index, self._since_step, self.midi_in[pad], beat.pads[pad])
+            PadVoice(TABLE_TICKS, pad_samples[pad] if pad < len(pad_samples) else None, sample_rate,
+                     self.tick_trig, self.tick_index, self._since_tick, self.midi_in[pad], beat.pads[pad],
+                     self.repeat_trig, self._repeat_holdoff)
             for pad in range(PAD_COUNT)
         ]
-        self.click = ClickTrack(self.step_trig, self.step_index, TABLE_STEPS)
+        self.click = ClickTrack(self.tick_trig, self.tick_index, TABLE_TICKS)
         self._wire_chokes()
         self.output = pyo.Mix([voice.pan for voice in self.voices] + [self.click.output], voices=2)
         self.playing = False
         self.counting_in = False
-        self._song_length = 0
+        self._song_ticks = 0
         self._sample_rate = sample_rate
+        self._tables: list[np.ndarray | None] = [None] * PAD_COUNT
         self.set_beat(beat)
+        self.set_note_repeat("1/16")
 
     def play(self, count_in_steps: int = 0) -> None:
         """Start on the next audio block: from the song's first step, or after a count-in.
 
-        The count-in is laid out after the song in the click's table: the step counter starts
+        The count-in is laid out after the song in the click's table: the tick counter starts
         there and its loop is made one count-in longer; tick() shortens the loop back to the
         song once the count-in is over (a whole song's time to do it, never a timing matter).
         """
         if not 0 <= count_in_steps <= MAX_COUNT_IN_STEPS:
             raise ValueError(f"a count-in can be 0..{MAX_COUNT_IN_STEPS} steps, got {count_in_steps}")
-        self.click.lay_out(self._song_length, count_in_steps)
+        song_steps = self._song_ticks // TICKS_PER_STEP
+        self.click.lay_out(song_steps, count_in_steps)
         self.counting_in = count_in_steps > 0
         self._count_in_seen = False
         if self.counting_in:
-            self.step_index.max = self._song_length + count_in_steps
-            self.step_index.reset(self._song_length)
+            self.tick_index.max = self._song_ticks + count_in_steps * TICKS_PER_STEP
+            self.tick_index.reset(self._song_ticks)
         else:
-            self.step_index.reset()
-        self._steps_played.reset()
+            self.tick_index.reset()
+        self._ticks_played.reset()
+        self._repeat_counter.reset()
+        self.clock.stop()  # restarted: its first tick falls on the first sample of the next block
         self.clock.play()
+        self._song_gate.value = 1.0
         self.playing = True
 
     def tick(self) -> None:
         """Call a few times a second: ends the count-in's longer loop once the song has begun."""
         if not self.counting_in:
             return
-        in_count_in = self.step_index.get() >= self._song_length
+        in_count_in = self.tick_index.get() >= self._song_ticks
         if in_count_in:
             self._count_in_seen = True  # the counter has moved there (a reset shows a block late)
         elif self._count_in_seen:
-            self.step_index.max = self._song_length
+            self.tick_index.max = self._song_ticks
             self.counting_in = False
+
+    @property
+    def step(self) -> int:
+        """The song step playing now (meaningful while playing)."""
+        return int(self.tick_index.get()) // TICKS_PER_STEP
 
     def set_metronome(self, enabled: bool) -> None:
         self.click.enabled.value = 1.0 if enabled else 0.0
 
-    def read_live_hits(self) -> list[LiveHit]:
-        """Touch and MIDI hits since the last call, with where in the song they fell.
+    def set_note_repeat(self, rate: str) -> None:
+        """How fast a held pad repeats: "1/8", "1/16" or "1/32" (a held pad repeats only when
+        the pad is held with note repeat on: see hold_pad)."""
+        if rate not in REPEAT_RATES:
+            raise ValueError(f"note repeat must be one of {', '.join(REPEAT_RATES)}, got {rate!r}")
+        self.note_repeat = rate
+        every = REPEAT_RATES[rate]
+        self._repeat_grid.replace([1.0 if tick % every == 0 else 0.0 for tick in range(TICKS_PER_PAIR)])
+        self._set_repeat_holdoff()
 
-        Read a few times a second for recording. Each pad holds its latest hit, so a pad hit
-        twice between two reads reports its second hit only.
+    def hold_pad(self, pad: int, held: bool) -> None:
+        """While held, the pad plays again on every line of the note-repeat grid."""
+        self.voices[pad].held.value = 1.0 if held else 0.0
+
+    def _set_repeat_holdoff(self) -> None:
+        tick_s = float(pair_duration_s(self.beat.bpm)) / TICKS_PER_PAIR
+        self._repeat_holdoff.value = REPEAT_HOLDOFF * REPEAT_RATES[self.note_repeat] * tick_s * self._sample_rate
+
+    def read_live_hits(self) -> list[LiveHit]:
+        """Touch, repeat and MIDI hits since the last call, with where in the song they fell.
+
+        Read often while recording (the engine does, 100 times a second). Each pad holds its
+        latest hit, so a pad hit twice between two reads reports its second hit only.
         """
         hits = []
         for pad, voice in enumerate(self.voices):
             count = voice.live_hits()
             if count != voice.live_hits_read:
                 voice.live_hits_read = count
-                position = self._song_position(int(voice.live_step.get()), voice.live_offset.get())
+                position = self._song_position(int(voice.live_tick.get()), voice.live_offset.get())
                 hits.append(LiveHit(pad, round(float(voice.live_velocity.get()), 4), position))  # float32 in pyo
         return hits
 
-    def _song_position(self, step: int, samples_into_step: float) -> float:
+    def _song_position(self, tick: int, samples_into_tick: float) -> float:
         """Song position in steps; negative during a count-in (-1.0 is one step before the song)."""
-        length_samples = float(step_time_s(step + 1, self.beat.bpm, self.beat.swing)
-                               - step_time_s(step, self.beat.bpm, self.beat.swing)) * self._sample_rate
-        position = step + min(samples_into_step / length_samples, 1.0)
-        if step >= self._song_length:  # in the count-in, which is laid out after the song
-            position -= self.step_index.max
-        return position
+        length_samples = float(tick_time_s(tick + 1, self.beat.bpm, self.beat.swing)
+                               - tick_time_s(tick, self.beat.bpm, self.beat.swing)) * self._sample_rate
+        position = tick + min(samples_into_tick / length_samples, 1.0)
+        if tick >= self._song_ticks:  # in the count-in, which is laid out after the song
+            position -= self.tick_index.max
+        return position / TICKS_PER_STEP
 
     def stop(self) -> None:
-        self.clock.stop()
+        """Silence the song at once; the clock runs on (note repeat keeps time)."""
+        self._song_gate.value = 0.0
         self.playing = False
+        self.counting_in = False
 
     def set_beat(self, beat: Beat) -> None:
-        """Take a changed beat: new steps, tempo, swing or pad settings apply from now on."""
-        velocities = song_velocities(beat)
-        song_length = len(velocities[0])
-        if song_length > MAX_SONG_STEPS:
-            raise ValueError(f"a song can have at most {MAX_SONG_STEPS} steps, this one has {song_length}")
-        for voice, pad_velocities, settings in zip(self.voices, velocities, beat.pads):
-            voice.song.replace(pad_velocities + [0.0] * (TABLE_STEPS - song_length))
+        """Take a changed beat: new hits, tempo, swing or pad settings apply from now on."""
+        velocities = song_tick_velocities(beat)
+        song_ticks = velocities.shape[1]
+        if song_ticks > MAX_SONG_STEPS * TICKS_PER_STEP:
+            raise ValueError(f"a song can have at most {MAX_SONG_STEPS} steps, "
+                             f"this one has {song_ticks // TICKS_PER_STEP}")
+        for pad, (voice, settings) in enumerate(zip(self.voices, beat.pads)):
+            previous = self._tables[pad]
+            if previous is None or previous.shape != velocities[pad].shape or (previous != velocities[pad]).any():
+                table = np.zeros(TABLE_TICKS)
+                table[:song_ticks] = velocities[pad]
+                voice.song.replace(table.tolist())  # only rows that changed: 50 000 values each
+                self._tables[pad] = velocities[pad]
             voice.apply(settings)
-        self._song_length = song_length
+        self._song_ticks = song_ticks
         if not self.counting_in:
-            self.step_index.max = song_length
-        self.click.lay_out(song_length, int(self.step_index.max) - song_length if self.counting_in else 0)
+            self.tick_index.max = song_ticks
+        count_in_ticks = int(self.tick_index.max) - song_ticks if self.counting_in else 0
+        self.click.lay_out(song_ticks // TICKS_PER_STEP, count_in_ticks // TICKS_PER_STEP)
         self.clock.time = unit_duration_s(beat.bpm)
-        self.clock.seq = list(swing_units(beat.swing))
+        units = tick_units(beat.swing)
+        if units != self._tick_units:
+            self.clock.seq = units  # pyo takes a new sequence when the old one ends: the next pair
+            self._tick_units = units
         previous_chokes = self._choke_groups()
         self.beat = beat
+        if hasattr(self, "note_repeat"):
+            self._set_repeat_holdoff()
         if previous_chokes != self._choke_groups():
             self._wire_chokes()
 
@@ -188,7 +250,11 @@ class Sequencer:
 
     def limit_steps(self, step_count: int) -> None:
         """Play only the first ``step_count`` steps after play() (for renders of N bars)."""
-        self._step_limit.value = step_count
+        self._tick_limit.value = step_count * TICKS_PER_STEP
+
+    def set_kit_gain_pan(self, gains_db: list[float], pans: list[float]) -> None:
+        for voice, gain_db, pan in zip(self.voices, gains_db, pans):
+            voice.set_kit_gain_pan(gain_db, pan)
 
     def set_sample(self, pad: int, sample: np.ndarray | None) -> None:
         self.voices[pad].set_sample(sample)

@@ -111,7 +111,7 @@ class StudioGraph:
 
     def beat_step(self) -> int:
         """The song step the sequencer is on, or -1 when it is stopped."""
-        return int(self.sequencer.step_index.get()) if self.sequencer.playing else -1
+        return self.sequencer.step if self.sequencer.playing else -1
 
     def tick(self) -> None:
         """Housekeeping a few times a second (never timing: that lives in the graph)."""

@@ -27,6 +27,7 @@ def busy_beat() -> Beat:
     beat.patterns["B"] = Pattern.empty("B", 32)
     beat.patterns["B"].rows[15].velocities[31] = 0.1
     beat.patterns["B"].rows[1].length = 27
+    beat.patterns["B"].rows[1].off_grid = {13: 0.6, 700: 1.0}  # recorded between steps
     beat.pads[3] = PadSettings(volume_db=-7.5, pan=-0.25, pitch_semitones=12.0, cutoff_hz=800.0, choke_group=2)
     return beat
 

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from studio.audio.render import render_manual
-from studio.beats.model import Beat, PadSettings
-from studio.beats.schedule import song_hits, step_sample, step_time_s
+from studio.beats.model import TICKS_PER_STEP, Beat, PadSettings
+from studio.beats.schedule import song_hits, step_sample, step_time_s, tick_time_s
 from studio.beats.sequencer_graph import PLAYBACK_OFFSET_SAMPLES, Sequencer, unit_duration_s
 from tests.studio.signals import onsets
 
@@ -96,19 +96,22 @@ def test_a_chain_of_patterns_plays_in_order_and_loops():
     np.testing.assert_array_equal(found[:6], expected)
 
 
-def test_a_tempo_change_applies_from_the_next_step():
+def test_a_tempo_change_applies_from_the_next_tick():
     beat = beat_with({0: [1.0] * 16}, bpm=100)
     faster = Beat(**{**beat.__dict__, "bpm": 150.0})
     change_block = 100  # 0.53 s in, during the fourth step
     audio, _ = render(beat, 3.0, between_blocks=lambda block, seq: block == change_block and seq.set_beat(faster))
     found = onsets(audio[0], 1e-3, 200)
     change_s = change_block * BLOCK / SR
-    old_steps = [step for step in range(16) if float(step_time_s(step, 100, 0.5)) <= change_s]
-    next_step_s = step_time_s(old_steps[-1] + 1, 100, 0.5)  # the step under way ends at the old tempo
-    step_s = step_time_s(1, 150, 0.5)
-    times_s = [step_time_s(step, 100, 0.5) for step in old_steps]
-    times_s += [next_step_s + k * step_s for k in range(40)]
+    ticks_before = [tick for tick in range(16 * TICKS_PER_STEP) if float(tick_time_s(tick, 100, 0.5)) <= change_s]
+    next_tick = ticks_before[-1] + 1
+    next_tick_s = tick_time_s(next_tick, 100, 0.5)  # the tick under way ends at the old tempo
+    tick_s = tick_time_s(1, 150, 0.5)
+    step_ticks = [step * TICKS_PER_STEP for step in range(40)]
+    times_s = [tick_time_s(tick, 100, 0.5) for tick in step_ticks if tick < next_tick]
+    times_s += [next_tick_s + (tick - next_tick) * tick_s for tick in step_ticks if tick >= next_tick]
     expected = [heard(int(t * SR)) for t in times_s if heard(int(t * SR)) < audio.shape[1]]
+    assert len(found) == len(expected)
     assert np.max(np.abs(found - np.array(expected))) <= 1  # the new units start mid-unit
 
 
