@@ -74,9 +74,17 @@ CONTROLS: dict[tuple[str, str], ControlSpec] = _specs(
                 description="Bars of clicks before recording starts"),
     ControlSpec("beats", "metronome", 0.0, 1.0, 0.0, is_switch=True,
                 description="Click on every beat while the beat plays"),
+    ControlSpec("pads", "repeat", 0.0, 3.0, 0.0, whole_number=True,
+                description="Note repeat while a pad is held: 0 off, 1 eighths, 2 sixteenths, 3 thirty-seconds"),
     *(ControlSpec("pads", f"hit_{pad}", 0.0, 1.0, 0.0, momentary=True,
                   description=f"Play pad {pad} now, at this velocity") for pad in range(1, 17)),
+    *(ControlSpec("pads", f"hold_{pad}", 0.0, 1.0, 0.0, is_switch=True, momentary=True,
+                  description=f"Pad {pad} is held down (1) or let go (0): it repeats while held")
+      for pad in range(1, 17)),
 )
+
+# pads/repeat's values: the note-repeat rates (see studio.beats.sequencer_graph.REPEAT_RATES).
+NOTE_REPEAT_RATES = {1.0: "1/8", 2.0: "1/16", 3.0: "1/32"}
 
 
 def spec_for(group: str, control: str) -> ControlSpec:

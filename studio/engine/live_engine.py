@@ -165,11 +165,22 @@ class LiveEngine:
         self._last_cpu = 100.0 * (cpu - cpu0) / (now - wall0)
         return self._last_cpu
 
+    @property
+    def recording(self) -> bool:
+        return bool(self.graph.values[("beats", "recording")]) and self.graph.sequencer.playing
+
+    def send_recorded_hits(self) -> None:
+        """Emit a "pad_hit" event for each touch, MIDI or repeated hit since the last call.
+
+        Called 100 times a second while recording: each pad holds only its latest hit, and
+        note repeat at 1/32 plays a pad every 38 ms at 200 BPM."""
+        for hit in self.graph.recorded_hits():
+            self._emit(EngineEvent("pad_hit", "", hit._asdict()))
+
     def state(self) -> EngineState:
         g = self.graph
         g.tick()
-        for hit in g.recorded_hits():
-            self._emit(EngineEvent("pad_hit", "", hit._asdict()))
+        self.send_recorded_hits()
         left_db, right_db = g.master.meter_db()
         return EngineState(
             backend=self.backend,

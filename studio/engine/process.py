@@ -18,6 +18,7 @@ from studio.settings import AudioSettings
 
 
 AUDIO_SWITCH_INTERVAL_S = 0.0005
+HIT_POLL_PERIOD_S = 0.01  # while recording: see LiveEngine.send_recorded_hits
 ENGINE_REALTIME_PRIORITY = 1  # the lowest realtime priority: JACK's audio threads run above it
 ENGINE_NICE_DELTA = -10
 
@@ -86,11 +87,12 @@ def run_engine(
     emit(EngineEvent("started", engine.device_message, {"backend": engine.backend}))
     exit_code = 0
     period_s = 1.0 / STATE_RATE_HZ
-    next_state = time.monotonic()
+    next_state = next_hits = time.monotonic()
     try:
         while True:
+            wake = min(next_state, next_hits) if engine.recording else next_state
             try:
-                message = commands.get(timeout=max(0.0, next_state - time.monotonic()))
+                message = commands.get(timeout=max(0.0, wake - time.monotonic()))
             except queue.Empty:
                 message = None
             if isinstance(message, Shutdown):
@@ -98,6 +100,9 @@ def run_engine(
             if message is not None:
                 engine.handle(message)
             now = time.monotonic()
+            if engine.recording and now >= next_hits:
+                engine.send_recorded_hits()
+                next_hits = max(next_hits + HIT_POLL_PERIOD_S, now)
             if now >= next_state:
                 _put_latest(states, engine.state())
                 next_state = max(next_state + period_s, now)

@@ -15,7 +15,7 @@ from studio.audio.transport import Transport, build_transport
 from studio.beats.model import PAD_COUNT, Beat
 from studio.beats.click_track import STEPS_PER_BAR
 from studio.beats.sequencer_graph import LiveHit, Sequencer
-from studio.controls import Action, check_action, default_values
+from studio.controls import NOTE_REPEAT_RATES, Action, check_action, default_values
 from studio.beats.pad_sounds import PadSounds
 
 
@@ -44,6 +44,8 @@ class StudioGraph:
         self.sequencer = Sequencer(
             server, pad_sounds.samples, beat or Beat(), pad_sounds.choke_groups, pad_sounds.midi_notes
         )
+        self.sequencer.set_kit_gain_pan(pad_sounds.gains_db, pad_sounds.pans)
+        self._set_note_repeat(v[("pads", "repeat")])
         self.master: MasterBus = build_master_bus(
             [self.transport.output, self.sequencer.output],
             volume_db=v[("master", "volume_db")],
@@ -65,8 +67,12 @@ class StudioGraph:
         """Change one control. The action must already be checked (see check_action)."""
         key = (action.group, action.control)
         group = action.group
-        if group == "pads":
-            self.sequencer.hit_pad(int(action.control.removeprefix("hit_")) - 1, action.value)
+        if group == "pads" and action.control != "repeat":
+            kind, _, number = action.control.partition("_")
+            if kind == "hit":
+                self.sequencer.hit_pad(int(number) - 1, action.value)
+            else:  # held: repeats only while note repeat is on
+                self.sequencer.hold_pad(int(number) - 1, bool(action.value) and self._repeating())
             return  # a hit is an event, not a setting to keep
         self.values[key] = action.value
         if group == "master":
@@ -99,6 +105,8 @@ class StudioGraph:
                 self.values[("beats", "playing")] = 1.0
         elif key == ("beats", "metronome"):
             self.sequencer.set_metronome(bool(action.value))
+        elif key == ("pads", "repeat"):
+            self._set_note_repeat(action.value)
 
     def set_beat(self, beat: Beat, pad_sounds: PadSounds | None = None) -> None:
         """Play a changed beat; with pad_sounds, the pads also get new sounds (a new kit)."""
@@ -107,7 +115,18 @@ class StudioGraph:
                 self.sequencer.set_sample(pad, pad_sounds.samples[pad])
             self.sequencer.set_kit_choke_groups(pad_sounds.choke_groups)
             self.sequencer.set_midi_notes(pad_sounds.midi_notes)
+            self.sequencer.set_kit_gain_pan(pad_sounds.gains_db, pad_sounds.pans)
         self.sequencer.set_beat(beat)
+
+    def _repeating(self) -> bool:
+        return self.values[("pads", "repeat")] > 0
+
+    def _set_note_repeat(self, value: float) -> None:
+        if value in NOTE_REPEAT_RATES:
+            self.sequencer.set_note_repeat(NOTE_REPEAT_RATES[value])
+        else:  # off: no pad stays held
+            for pad in range(PAD_COUNT):
+                self.sequencer.hold_pad(pad, False)
 
     def beat_step(self) -> int:
         """The song step the sequencer is on, or -1 when it is stopped."""

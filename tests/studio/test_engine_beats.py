@@ -69,3 +69,25 @@ def test_a_count_in_must_be_whole_bars(engine):  # noqa: F811
 
     with pytest.raises(ValueError, match="beats/count_in_bars needs a whole number, got 1.5"):
         engine.act("beats", "count_in_bars", 1.5)
+
+
+def test_a_held_pad_with_note_repeat_records_every_thirty_second(engine):  # noqa: F811
+    engine.set_beat(Beat(bpm=200.0))  # the fastest: a 1/32 every 37.5 ms
+    engine.act("pads", "repeat", 3)
+    engine.act("beats", "count_in_bars", 0)
+    engine.act("beats", "recording", 1)
+    wait_for(lambda: engine.state.recording, what="recording")
+    engine.drain_events()
+    engine.act("pads", "hit_5", 0.9)
+    engine.act("pads", "hold_5", 1)
+    hits = []
+    wait_for(lambda: hits.extend(e.data for e in engine.drain_events() if e.kind == "pad_hit") or len(hits) >= 30,
+             timeout_s=5, what="a second of repeats")
+    engine.act("pads", "hold_5", 0)
+    engine.act("beats", "playing", 0)
+    repeats = [round(hit["song_position"] * 2, 6) for hit in hits[1:]]  # in 1/32 notes
+    assert all(hit["pad"] == 4 and hit["velocity"] == 0.9 for hit in hits)
+    assert all(value == int(value) for value in repeats)  # every repeat on the grid...
+    steps = [b - a for a, b in zip(repeats, repeats[1:])]
+    assert set(steps) <= {1.0, 1.0 - 32.0}  # ...and none missed (the pattern loops every 32 of them)
+    assert ("pads", "hold_5") not in engine.state.controls
