@@ -189,7 +189,11 @@ class StudioRoot(FloatLayout):
             self.settings_screen.show_state(state)
         elif self.screens.current == "beats":
             self.beats_screen.show_state(state)
-        for event in self.client.drain_events():
+        events = self.client.drain_events()
+        hits = [event.data for event in events if event.kind == "pad_hit"]
+        if hits and self._beats_screen is not None:
+            self._beats_screen.take_hits(hits)
+        for event in events:
             self.show_event(event)
 
     def show_event(self, event) -> None:

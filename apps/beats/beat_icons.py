@@ -1,11 +1,11 @@
-"""Icons the Beats screen needs (play, stop, undo, redo), added to the shared icon drawings so
+"""Icons the Beats screen needs (play, stop, record, undo, redo), added to the shared icon drawings so
 BigButton(icon="play") works. Same conventions as apps/widgets/icons.py: a square of side s at
 (x, y), one colour set through tint(alpha). (They belong in icons.py; kept here while that file
 is someone else's to change.)"""
 
 from __future__ import annotations
 
-from kivy.graphics import Line, RoundedRectangle
+from kivy.graphics import Color, Ellipse, Line, RoundedRectangle
 
 from apps.widgets import icons
 
@@ -18,6 +18,12 @@ def _play(x, y, s, width, tint):
 def _stop(x, y, s, width, tint):
     tint(1.0)
     RoundedRectangle(pos=(x + s * 0.2, y + s * 0.2), size=(s * 0.6, s * 0.6), radius=[s * 0.08])
+
+
+def _record_dot(x, y, s, width, tint):
+    """The red dot every recorder has, whatever colour the button's text is."""
+    Color(1.0, 0.35, 0.43, 1.0)
+    Ellipse(pos=(x + s * 0.2, y + s * 0.2), size=(s * 0.6, s * 0.6))
 
 
 def _turn_arrow(x, y, s, width, mirrored: bool):
@@ -43,4 +49,4 @@ def _redo(x, y, s, width, tint):
     _turn_arrow(x, y, s, width, mirrored=True)
 
 
-icons.DRAWINGS.update({"play": _play, "stop": _stop, "undo": _undo, "redo": _redo})
+icons.DRAWINGS.update({"play": _play, "stop": _stop, "undo": _undo, "redo": _redo, "record_dot": _record_dot})

@@ -17,8 +17,12 @@ from typing import Callable
 
 from studio.beats.beat_file import PAD_SETTING_RANGES, Autosaver, BeatFileError
 from studio.beats.editor import BeatEditor
-from studio.beats.model import MAX_BPM, MAX_CHAIN_LENGTH, MAX_SWING, MIN_BPM, MIN_SWING, PATTERN_NAMES, Beat
+from studio.beats.model import (
+    MAX_BPM, MAX_CHAIN_LENGTH, MAX_SWING, MIN_BPM, MIN_SWING, PATTERN_NAMES, TICKS_PER_STEP, Beat,
+)
+from studio.beats.quantise import DEFAULT_QUANTISE, QUANTISE_GRIDS, quantised_tick
 from studio.beats.schedule import song_steps, song_velocities
+from studio.controls import NOTE_REPEAT_RATES
 
 # Step loudness: a tap on a step in loudness mode goes loud -> medium -> soft -> loud.
 LOUD, MEDIUM, SOFT = 1.0, 0.7, 0.4
@@ -60,6 +64,9 @@ class BeatSession:
         self.pattern = "A"  # the pattern being edited (and heard, unless in song mode)
         self.pad = 0  # the selected pad, 0..15
         self.song_mode = False
+        self.quantise = DEFAULT_QUANTISE  # how live recording places hits (quantise.QUANTISE_GRIDS)
+        self._take = 0  # each recording is one undo step
+        self._held_pads: set[int] = set()
         self._played_steps: list[tuple[str, int]] = []
         self._played_velocities: list[list[float]] = []
         self.send()
@@ -78,10 +85,20 @@ class BeatSession:
     def tap_step(self, step: int, loudness_mode: bool = False) -> float:
         """On/off mode: a loud hit where there was none, silence where there was one.
         Loudness mode: off or loud -> medium -> soft -> loud. Returns the step's new velocity."""
-        velocity = self.row().velocities[step]
-        new_velocity = next_loudness(velocity) if loudness_mode else (0.0 if velocity > 0 else LOUD)
+        row = self.row()
+        velocity = row.velocities[step]
+        if not loudness_mode and row.hits_in_step(step):  # also hits recorded between this step and the next
+            self.editor.clear_step(self.pattern, self.pad, step)
+            return 0.0
+        new_velocity = next_loudness(velocity) if loudness_mode else LOUD
         self.editor.set_velocity(self.pattern, self.pad, step, new_velocity)
         return new_velocity
+
+    def change_row_length(self, delta: int) -> int:
+        """The selected pad's row loops after one step more or fewer (1..the pattern's steps)."""
+        length = min(self.current_pattern().step_count, max(1, self.row().length + delta))
+        self.editor.set_row_length(self.pattern, self.pad, length)
+        return length
 
     def toggle_mute(self) -> None:
         self.editor.set_mute(self.pattern, self.pad, not self.row().mute)
@@ -179,10 +196,83 @@ class BeatSession:
         return self.client.value("beats", "playing") >= 0.5
 
     def play(self, on: bool) -> None:
+        """Play, or stop (which also ends recording)."""
+        if not on and self.record_requested:
+            self.client.act("beats", "recording", 0.0)
         self.client.act("beats", "playing", 1.0 if on else 0.0)
 
     def hit_pad(self, pad: int, velocity: float) -> None:
         self.client.act("pads", f"hit_{pad + 1}", velocity)
+
+    def hold_pad(self, pad: int, held: bool) -> None:
+        """A finger stays on a pad (or lifts): with note repeat on, the engine repeats it meanwhile."""
+        if held and self.note_repeat != "Off":
+            self._held_pads.add(pad)
+            self.client.act("pads", f"hold_{pad + 1}", 1.0)
+        elif not held and pad in self._held_pads:
+            self._held_pads.discard(pad)
+            self.client.act("pads", f"hold_{pad + 1}", 0.0)
+
+    # ---- live recording ------------------------------------------------------------------------
+    @property
+    def record_requested(self) -> bool:
+        return self.client.value("beats", "recording") >= 0.5
+
+    def record(self, on: bool) -> None:
+        """Start recording pad hits into the beat (after the count-in if stopped), or stop
+        recording (the beat plays on). Each recording is one undo step."""
+        if on and not self.record_requested:
+            self._take += 1
+        self.client.act("beats", "recording", 1.0 if on else 0.0)
+
+    def set_quantise(self, grid: str) -> None:
+        if grid not in QUANTISE_GRIDS:
+            raise ValueError(f"quantise must be one of {', '.join(QUANTISE_GRIDS)}, got {grid!r}")
+        self.quantise = grid
+
+    @property
+    def count_in_bars(self) -> int:
+        return int(self.client.value("beats", "count_in_bars"))
+
+    def set_count_in_bars(self, bars: int) -> None:
+        self.client.act("beats", "count_in_bars", bars)
+
+    @property
+    def metronome(self) -> bool:
+        return self.client.value("beats", "metronome") >= 0.5
+
+    def set_metronome(self, on: bool) -> None:
+        self.client.act("beats", "metronome", 1.0 if on else 0.0)
+
+    @property
+    def note_repeat(self) -> str:
+        """"Off", "1/8", "1/16" or "1/32"."""
+        return NOTE_REPEAT_RATES.get(self.client.value("pads", "repeat"), "Off")
+
+    def set_note_repeat(self, rate: str) -> None:
+        values = {name: value for value, name in NOTE_REPEAT_RATES.items()} | {"Off": 0.0}
+        if rate not in values:
+            raise ValueError(f"note repeat must be one of {', '.join(values)}, got {rate!r}")
+        self.client.act("pads", "repeat", values[rate])
+
+    def take_hits(self, hits: list[dict]) -> int:
+        """Put hits the engine reported while recording ({pad, velocity, song_position}) into the
+        patterns they fell in, quantised; returns how many were put in."""
+        song_ticks = len(self._played_steps) * TICKS_PER_STEP
+        if not song_ticks:
+            return 0
+        by_pattern: dict[str, list[tuple[int, int, float]]] = {}
+        for hit in hits:
+            tick = quantised_tick(hit["song_position"], self.quantise, song_ticks)
+            if tick is None:
+                continue  # early in the count-in: not meant for the beat
+            name, step = self._played_steps[tick // TICKS_PER_STEP]
+            row = self.beat.patterns[name].rows[hit["pad"]]
+            in_row = (step * TICKS_PER_STEP + tick % TICKS_PER_STEP) % (row.length * TICKS_PER_STEP)
+            by_pattern.setdefault(name, []).append((hit["pad"], in_row, hit["velocity"]))
+        for name, pattern_hits in by_pattern.items():
+            self.editor.record_hits(name, pattern_hits, take=self._take)
+        return sum(len(found) for found in by_pattern.values())
 
     def position(self, song_step: int) -> tuple[str, int] | None:
         """(pattern, step) the engine's song step is on, or None when stopped."""

@@ -1,8 +1,8 @@
 """The Beats screen: 16 pads, a step sequencer for the selected pad, patterns A-H and a song.
 
-    transport bar   Back, Play/Stop, tempo - + Tap, swing - +, Undo, Redo
-    pattern bar     A-H, Copy, Clear, Fixed loudness
-    pads | panel | tabs   the panel shows All pads (overview), Sound, Kit or Song
+    transport bar   Back, Play/Stop, Record, tempo - + Tap, swing - +
+    pattern bar     A-H, Copy, Clear, Undo, Redo
+    pads | panel | tabs   the panel shows All pads (overview), Sound, Kit, Song or Record
     step panel      the selected pad's steps, Mute, Solo, 16/32, how a tap changes a step
 
 The beat itself, the engine and saving are in BeatSession (no kivy); this module turns taps
@@ -32,14 +32,16 @@ from apps.beats.overview import Overview  # noqa: F401
 from apps.beats.pad_grid import PadGrid  # noqa: F401
 from apps.beats.pad_settings import PadSettingsPanel  # noqa: F401
 from apps.beats.pattern_bar import PatternBar  # noqa: F401
+from apps.beats.record_panel import RecordPanel  # noqa: F401
 from apps.beats.song_panel import SongPanel  # noqa: F401
 from apps.beats.step_grid import StepPanel  # noqa: F401
 from apps.beats.transport_bar import SWING_STEP, TEMPO_STEP, TransportBar  # noqa: F401
+from studio.beats.model import TICKS_PER_STEP, step_loudness
 from studio.beats.storage import current_beat_path, load_or_new
 
 AUTOSAVE_POLL_S = 0.5
 MAX_FLASHED_STEPS = 4  # steps passed between two polls whose pads still flash
-PANELS = (("overview", "All pads"), ("sound", "Sound"), ("kit", "Kit"), ("song", "Song"))
+PANELS = (("overview", "All pads"), ("sound", "Sound"), ("kit", "Kit"), ("song", "Song"), ("record", "Record"))
 
 
 class RailTab(ButtonBehavior, BoxLayout):
@@ -68,7 +70,8 @@ class BeatsScreen(Screen):
         ids["back_button"] = ids.transport.ids.back_button  # every screen's way back has this id
         # Strong references (ids are weak): the panels not showing are out of the widget tree.
         self.panels = {"overview": ids.overview.__self__, "sound": ids.pad_settings.__self__,
-                       "kit": ids.kit_chooser.__self__, "song": ids.song_panel.__self__}
+                       "kit": ids.kit_chooser.__self__, "song": ids.song_panel.__self__,
+                       "record": ids.record_panel.__self__}
         self.tabs: dict[str, RailTab] = {}
         for name, title in PANELS:
             tab = RailTab(text=title, panel=name)
@@ -79,16 +82,18 @@ class BeatsScreen(Screen):
         ids.transport.bind(
             on_back=lambda *_: self.dispatch("on_back"),
             on_play=lambda *_: self.toggle_play(),
+            on_record=lambda *_: self.toggle_record(),
             on_tempo=lambda _bar, delta: self._edit(self.session.change_bpm, delta * TEMPO_STEP),
             on_tap_tempo=lambda *_: self._edit(self.session.tap_tempo),
-            on_swing=lambda _bar, delta: self._edit(self.session.change_swing, delta * SWING_STEP),
-            on_undo=lambda *_: self._edit(self.session.undo),
-            on_redo=lambda *_: self._edit(self.session.redo))
+            on_swing=lambda _bar, delta: self._edit(self.session.change_swing, delta * SWING_STEP))
         ids.pattern_bar.bind(on_choose_pattern=lambda _bar, name: self._edit(self.session.select_pattern, name),
                              on_copy_to=lambda _bar, name: self.copy_pattern_to(name),
                              on_clear=lambda *_: self.clear_pattern(),
-                             fixed_loudness=lambda _bar, fixed: ids.pads.show_graded(not fixed))
-        ids.pads.bind(on_pad_hit=lambda _grid, pad, fraction_up: self.hit_pad(pad, fraction_up))
+                             on_undo=lambda *_: self._edit(self.session.undo),
+                             on_redo=lambda *_: self._edit(self.session.redo))
+        ids.record_panel.bind(on_choose=lambda _panel, name, value: self.choose_recording(name, value))
+        ids.pads.bind(on_pad_hit=lambda _grid, pad, fraction_up: self.hit_pad(pad, fraction_up),
+                      on_pad_let_go=lambda _grid, pad: self.session and self.session.hold_pad(pad, False))
         ids.steps.bind(on_step=lambda _panel, step: self.tap_step(step),
                        on_mute=lambda *_: self._edit(self.session.toggle_mute),
                        on_solo=lambda *_: self._edit(self.session.toggle_solo))
@@ -99,6 +104,7 @@ class BeatsScreen(Screen):
         ids.kit_chooser.bind(on_kit=lambda _chooser, name: self._edit(self.session.set_kit, name))
         ids.song_panel.bind(on_choose_song_mode=lambda _panel, on: self._edit(self.session.set_song_mode, on),
                             on_choose_step_count=lambda _panel, count: self._edit(self.session.set_step_count, count),
+                            on_change_row_length=lambda _panel, delta: self._edit(self.session.change_row_length, delta),
                             on_add=lambda *_: self.add_to_song(),
                             on_remove_last=lambda *_: self.remove_last_from_song())
 
@@ -122,6 +128,8 @@ class BeatsScreen(Screen):
         """The screen is left: the beat stops (nothing plays that cannot be seen) and is saved."""
         if self.session is None:
             return
+        if self.session.record_requested:
+            self.session.record(False)
         if self.session.play_requested:
             self.session.play(False)
         self.ids.pattern_bar.copying = False
@@ -140,10 +148,36 @@ class BeatsScreen(Screen):
         self._last_song_step = -1
         self._show_transport()
 
+    def toggle_record(self) -> None:
+        """Record: pads played from now on go into the beat (after a count-in when stopped).
+        Tapped again, recording stops and the beat plays on."""
+        recording = not self.session.record_requested
+        self.session.record(recording)
+        if recording and not self.session.play_requested:
+            self._last_song_step = -1
+        self._show_transport()
+
+    def choose_recording(self, name: str, value) -> None:
+        """A choice on the Record panel."""
+        session = self.session
+        if name == "fixed_loudness":
+            self.ids.pads.show_graded(not value)
+            return
+        setter = {"quantise": session.set_quantise, "count_in_bars": session.set_count_in_bars,
+                  "metronome": session.set_metronome, "note_repeat": session.set_note_repeat}[name]
+        self._edit(setter, value)
+
+    def take_hits(self, hits: list[dict]) -> None:
+        """Pad hits the engine heard while recording: into the beat, quantised."""
+        if self.session is not None and hits:
+            self.session.take_hits(hits)
+
     def hit_pad(self, pad: int, fraction_up: float) -> None:
-        """A pad is touched: it plays at once (if it has a sound) and becomes the selected pad."""
+        """A pad is touched: it plays at once (if it has a sound) and becomes the selected pad;
+        with note repeat on it repeats until the finger lifts."""
         if self.kit_info().pads[pad].has_sound:
-            self.session.hit_pad(pad, pad_hit_velocity(fraction_up, self.ids.pattern_bar.fixed_loudness))
+            self.session.hit_pad(pad, pad_hit_velocity(fraction_up, self.ids.record_panel.fixed_loudness))
+            self.session.hold_pad(pad, True)
             self.ids.pads.flash([pad])
         self.select_pad(pad)
 
@@ -214,7 +248,9 @@ class BeatsScreen(Screen):
         steps.pad_name, steps.colour = look.name, theme.rgba(look.colour_hex)
         steps.muted, steps.soloed = row.mute, row.solo
         steps.step_count, steps.row_length = pattern.step_count, row.length
-        steps.velocities = list(row.velocities)
+        steps.velocities = [step_loudness(row, step) for step in range(pattern.step_count)]
+        steps.between = [[(tick - step * TICKS_PER_STEP) / TICKS_PER_STEP for tick in row.hits_in_step(step)
+                          if tick != step * TICKS_PER_STEP] for step in range(pattern.step_count)]
         bar = ids.pattern_bar
         bar.pattern = session.pattern
         bar.filled = [name for name, p in beat.patterns.items() if _has_steps(p)]
@@ -226,6 +262,10 @@ class BeatsScreen(Screen):
         song = ids.song_panel
         song.show_mode(session.song_mode)
         song.chain, song.pattern, song.step_count = list(beat.chain), session.pattern, pattern.step_count
+        song.row_length, song.pad_name = row.length, look.name
+        ids.record_panel.show(session.quantise, session.count_in_bars, session.metronome, session.note_repeat,
+                              ids.record_panel.fixed_loudness)
+        bar.can_undo, bar.can_redo = session.editor.can_undo, session.editor.can_redo
         self._show_transport()
 
     def _kit_entry(self, name: str) -> tuple[str, str, str]:
@@ -236,8 +276,9 @@ class BeatsScreen(Screen):
     def _show_transport(self) -> None:
         session = self.session
         what = "song" if session.song_mode else session.pattern
-        self.ids.transport.show(session.beat, session.play_requested, what,
-                                session.editor.can_undo, session.editor.can_redo)
+        self.ids.transport.show(session.beat, session.play_requested, what)
+        self.ids.transport.show_recording(session.record_requested, self.client.state.counting_in)
+        self.ids.pattern_bar.can_undo, self.ids.pattern_bar.can_redo = session.editor.can_undo, session.editor.can_redo
 
     def show_state(self, state) -> None:
         """The engine's state, about 20 times a second: the playhead, flashing pads, Play/Stop."""

@@ -1,7 +1,8 @@
 """The 4 x 4 drum pads: each in its sound's colour with its name; a touch plays it at once.
 
 A pad plays on touch-down (waiting for the finger to lift would make it late), louder the
-higher up the pad it is touched. The selected pad wears a white ring. Pads flash when the
+higher up the pad it is touched; when the finger lifts (or slides off) it is let go, which
+ends a note repeat. The selected pad wears a white ring. Pads flash when the
 sequencer plays them. Looks: beat_grids.kv.
 """
 
@@ -84,7 +85,14 @@ class PadButton(ButtonBehavior, Widget):
         if self.width > dp(20):
             self.shown_name, self.name_sp = fit_name(self.sound_name or "No sound", self.width - dp(12))
 
-    __events__ = ("on_hit",)
+    __events__ = ("on_hit", "on_let_go")
+
+    def on_state(self, _button, state):
+        if state == "normal":
+            self.dispatch("on_let_go")
+
+    def on_let_go(self):
+        """The finger lifted."""
 
     def on_press(self):
         touch = self.last_touch
@@ -103,7 +111,7 @@ class PadButton(ButtonBehavior, Widget):
 class PadGrid(GridLayout):
     """Pad 1 at the top left, in reading order."""
 
-    __events__ = ("on_pad_hit",)
+    __events__ = ("on_pad_hit", "on_pad_let_go")
 
     def __init__(self, **kwargs):
         kwargs.setdefault("cols", 4)
@@ -111,7 +119,8 @@ class PadGrid(GridLayout):
         self.pads: list[PadButton] = []
         for pad in range(PAD_COUNT):
             button = PadButton(pad=pad)
-            button.bind(on_hit=lambda button, fraction_up: self.dispatch("on_pad_hit", button.pad, fraction_up))
+            button.bind(on_hit=lambda button, fraction_up: self.dispatch("on_pad_hit", button.pad, fraction_up),
+                        on_let_go=lambda button: self.dispatch("on_pad_let_go", button.pad))
             self.pads.append(button)
             self.add_widget(button)
 
@@ -138,3 +147,6 @@ class PadGrid(GridLayout):
 
     def on_pad_hit(self, pad: int, fraction_up: float):
         """A pad was touched."""
+
+    def on_pad_let_go(self, pad: int):
+        """A finger left a pad."""

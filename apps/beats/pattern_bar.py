@@ -1,5 +1,5 @@
-"""Patterns A-H: which one is edited (and heard), Copy to another, Clear, and the pads'
-"Fixed loudness" switch. Copy is two taps: Copy, then the pattern to copy onto (or Cancel).
+"""Patterns A-H: which one is edited (and heard), Copy to another, Clear, Undo and Redo.
+Copy is two taps: Copy, then the pattern to copy onto (or Cancel).
 No confirmation dialogs: Undo brings back whatever a copy or clear replaced.
 Looks: beat_bars.kv."""
 
@@ -24,11 +24,12 @@ class PatternButton(ButtonBehavior, AnchorLayout):
 class PatternBar(BoxLayout):
     pattern = StringProperty("A")
     copying = BooleanProperty(False)
-    fixed_loudness = BooleanProperty(False)
     filled = ListProperty([])  # names of patterns with hits
     playing_pattern = StringProperty("")
+    can_undo = BooleanProperty(False)
+    can_redo = BooleanProperty(False)
 
-    __events__ = ("on_choose_pattern", "on_copy_to", "on_clear")
+    __events__ = ("on_choose_pattern", "on_copy_to", "on_clear", "on_undo", "on_redo")
 
     def on_kv_post(self, base_widget):
         self.buttons: dict[str, PatternButton] = {}
@@ -64,6 +65,12 @@ class PatternBar(BoxLayout):
 
     def on_clear(self):
         """Clear the pattern being edited."""
+
+    def on_undo(self):
+        """Undo was tapped."""
+
+    def on_redo(self):
+        """Redo was tapped."""
 
 
 class SwitchButton(ButtonBehavior, BoxLayout):

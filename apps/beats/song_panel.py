@@ -1,5 +1,6 @@
-"""Patterns and the song: how long the pattern being edited is (16 or 32 steps), what Play
-plays (that pattern on its own, or the whole song), and the song's chain of patterns with Add
+"""Patterns and the song: how long the pattern being edited is (16 or 32 steps), after how
+many steps the selected pad's row loops (fewer makes a polymeter: a 3-step hi-hat against a
+4-beat kick), what Play plays (that pattern on its own, or the whole song), and the song's chain of patterns with Add
 and Remove last. Looks: beat_panels.kv."""
 
 from __future__ import annotations
@@ -23,8 +24,10 @@ class SongPanel(BoxLayout):
     playing_index = NumericProperty(-1)  # which place in the chain plays, -1 for none
     full = BooleanProperty(False)
     step_count = NumericProperty(16)  # of the pattern being edited
+    row_length = NumericProperty(16)  # of the selected pad's row
+    pad_name = StringProperty("")
 
-    __events__ = ("on_choose_song_mode", "on_choose_step_count", "on_add", "on_remove_last")
+    __events__ = ("on_choose_song_mode", "on_choose_step_count", "on_change_row_length", "on_add", "on_remove_last")
 
     def on_kv_post(self, base_widget):
         choice = self.ids.mode_choice
@@ -50,6 +53,9 @@ class SongPanel(BoxLayout):
 
     def on_choose_step_count(self, step_count: int):
         """16 or 32 steps for the pattern being edited."""
+
+    def on_change_row_length(self, delta: int):
+        """The selected pad's row loops one step later (+1) or sooner (-1)."""
 
     def on_choose_song_mode(self, on: bool):
         """Play the song (True) or the pattern being edited (False)."""

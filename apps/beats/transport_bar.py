@@ -1,6 +1,6 @@
-"""The bar across the top of the Beats screen: Back, Play/Stop, tempo (- + and Tap), swing
-(- +), Undo and Redo. It shows what it is given and says what was tapped through events; the
-screen decides what happens. Looks: beat_bars.kv."""
+"""The bar across the top of the Beats screen: Back, Play/Stop, Record, tempo (- + and Tap) and
+swing (- +). It shows what it is given and says what was tapped through events; the screen
+decides what happens. Looks: beat_bars.kv."""
 
 from __future__ import annotations
 
@@ -24,17 +24,20 @@ class TransportBar(BoxLayout):
     play_text = StringProperty("Play")
     bpm_text = StringProperty("90")
     swing_text = StringProperty("Off")
-    can_undo = BooleanProperty(False)
-    can_redo = BooleanProperty(False)
+    recording = BooleanProperty(False)  # Record was tapped (the engine may be counting in)
+    record_text = StringProperty("Record")
 
-    __events__ = ("on_back", "on_play", "on_tempo", "on_tap_tempo", "on_swing", "on_undo", "on_redo")
+    __events__ = ("on_back", "on_play", "on_record", "on_tempo", "on_tap_tempo", "on_swing")
 
-    def show(self, beat, playing: bool, what_plays: str, can_undo: bool, can_redo: bool) -> None:
+    def show(self, beat, playing: bool, what_plays: str) -> None:
         self.playing = playing
         self.play_text = "Stop" if playing else f"Play {what_plays}"
         self.bpm_text = format_bpm(beat.bpm)
         self.swing_text = format_swing(beat.swing)
-        self.can_undo, self.can_redo = can_undo, can_redo
+
+    def show_recording(self, recording: bool, counting_in: bool) -> None:
+        self.recording = recording
+        self.record_text = "Count-in" if recording and counting_in else ("Recording" if recording else "Record")
 
     def on_back(self):
         """Back to the launcher."""
@@ -51,8 +54,5 @@ class TransportBar(BoxLayout):
     def on_swing(self, delta: float):
         """Swing - or + was tapped."""
 
-    def on_undo(self):
-        """Undo was tapped."""
-
-    def on_redo(self):
-        """Redo was tapped."""
+    def on_record(self):
+        """Record was tapped: start recording pads into the pattern, or stop recording."""

@@ -54,6 +54,17 @@ class StudioTouchCase(GraphicUnitTest):
         touch.touch_up()
         self.advance_frames(2)
 
+    def touch_down(self, widget):
+        """A finger lands on the middle of a widget and stays: lift it with touch_up."""
+        touch = UnitTestTouch(*widget.to_window(*widget.center))
+        touch.touch_down()
+        self.advance_frames(1)
+        return touch
+
+    def touch_up(self, touch):
+        touch.touch_up()
+        self.advance_frames(2)
+
     def drag(self, start, end, steps=10):
         """Press at window position `start`, slide to `end` in steps, lift."""
         touch = UnitTestTouch(*start)

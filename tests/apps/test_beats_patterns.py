@@ -48,7 +48,7 @@ class PatternTouchTest(BeatsTouchCase):
         self.assertEqual(self.beat.patterns["C"].rows, self.beat.patterns["A"].rows)
         self.assertEqual(self.session.pattern, "C")
         self.assertIn("copied onto C", self.root.banner.message)
-        self.tap(self.ids.transport.ids.undo_button)
+        self.tap(self.ids.pattern_bar.ids.undo_button)
         self.assertEqual(self.beat.patterns["C"], Beat().patterns["C"])
 
     def test_copy_can_be_cancelled(self):
@@ -67,7 +67,7 @@ class PatternTouchTest(BeatsTouchCase):
         self.assertFalse(any(v for row in self.beat.patterns["A"].rows for v in row.velocities))
         self.assertFalse(any(v for row in self.client.playing_beat.patterns["A"].rows for v in row.velocities))
         self.assertIn("Undo brings it back", self.root.banner.message)
-        self.tap(self.ids.transport.ids.undo_button)
+        self.tap(self.ids.pattern_bar.ids.undo_button)
         self.assertEqual(self.beat.patterns["A"], groove)
 
     def test_the_song_chain_and_song_mode(self):
@@ -130,7 +130,7 @@ class PadSoundTouchTest(BeatsTouchCase):
         self.assertEqual(self.beat.pads[0].pan, -1.0)
         self.assertEqual(row.value_text, "Left 100%")
         self.assertGreater(len(self.client.beats) - sent_before, 3)  # heard while sliding
-        self.tap(self.ids.transport.ids.undo_button)
+        self.tap(self.ids.pattern_bar.ids.undo_button)
         self.assertEqual(self.beat.pads[0].pan, 0.0)
         self.assertEqual(row.value_text, "Middle")
         self.assertFalse(self.session.editor.can_undo)
@@ -147,7 +147,7 @@ class KitTouchTest(BeatsTouchCase):
         self.assertEqual(self.client.playing_beat.kit, "trap")
         self.assertEqual(self.ids.pads.pads[0].sound_name, "808")
         self.assertTrue(chooser.button_for("trap").chosen)
-        self.tap(self.ids.transport.ids.undo_button)
+        self.tap(self.ids.pattern_bar.ids.undo_button)
         self.assertEqual(self.ids.pads.pads[0].sound_name, "Kick")
 
     def test_a_kit_that_cannot_be_read_is_said(self):

@@ -39,7 +39,8 @@ class PadsTouchTest(BeatsTouchCase):
 
     def test_fixed_loudness_plays_every_hit_full(self):
         self.open_beats()
-        self.tap(self.ids.pattern_bar.ids.fixed_switch)
+        self.open_panel("record")
+        self.tap(self.ids.record_panel.ids.fixed_switch)
         self.tap_pad(0, fraction_up=0.05)
         self.assertEqual(self.client.hits(0), [1.0])
 
@@ -173,7 +174,7 @@ class TransportTouchTest(BeatsTouchCase):
             self.tap(transport.ids.tap_button)
         self.assertEqual(self.beat.bpm, 120.0)
         self.assertEqual(transport.bpm_text, "120")
-        self.tap(transport.ids.undo_button)  # a whole run of taps is one undo step
+        self.tap(self.ids.pattern_bar.ids.undo_button)  # a whole run of taps is one undo step
         self.assertEqual(self.beat.bpm, 89.0)
 
     def test_swing_goes_from_off_to_75_percent(self):
@@ -189,11 +190,11 @@ class TransportTouchTest(BeatsTouchCase):
 
     def test_undo_and_redo_restore_each_change(self):
         self.open_beats()
-        transport = self.ids.transport
+        transport = self.ids.pattern_bar
         self.assertTrue(transport.ids.undo_button.disabled)
         before = Beat(**{**self.beat.__dict__})
         self.tap_step(0)
-        self.tap(transport.ids.tempo_up)
+        self.tap(self.ids.transport.ids.tempo_up)
         self.tap_pad(6)
         self.tap(self.ids.steps.ids.mute_button)
         after = self.client.playing_beat

@@ -26,6 +26,7 @@ def made_beat():
     beat = new_beat("boom-bap")
     a = beat.patterns["A"]
     a.rows[0].velocities = [1.0 if step % 8 in (0, 3) else 0.0 for step in range(16)]
+    a.rows[0].off_grid = {7 * 24 + 12: 0.7, 14 * 24 + 16: 0.7}  # recorded live: a 1/32 and a triplet
     a.rows[2].velocities = [1.0 if step % 8 == 4 else 0.0 for step in range(16)]
     a.rows[6].velocities = [[1.0, 0.7, 0.4, 0.7][step % 4] if step % 2 == 0 else 0.0 for step in range(16)]
     a.rows[8].velocities[14] = 0.7
@@ -66,7 +67,7 @@ class BeatsScreenshotTest(BeatsTouchCase):
         state.beats_playing, state.beat_step = True, 3
         self.root.poll()
         self.advance_frames(2)
-        for panel in ("overview", "sound", "kit", "song"):
+        for panel in ("overview", "sound", "kit", "song", "record"):
             self.open_panel(panel)
             self.advance_frames(3)
             path = self.save_screenshot(f"beats-{panel}-playing-1280x800")
