@@ -224,6 +224,8 @@ class BeatSession:
         if on and not self.record_requested:
             self._take += 1
         self.client.act("beats", "recording", 1.0 if on else 0.0)
+        if on and not self.play_requested:  # the engine plays after its count-in; Play shows Stop
+            self.client.act("beats", "playing", 1.0)
 
     def set_quantise(self, grid: str) -> None:
         if grid not in QUANTISE_GRIDS:

@@ -94,7 +94,8 @@ class StudioGraph:
             )
         elif key == ("beats", "playing"):
             if action.value:
-                self.sequencer.play()
+                if not self.sequencer.playing:  # already playing (e.g. started by Record): carry on
+                    self.sequencer.play()
             else:
                 self.sequencer.stop()
                 self.values[("beats", "recording")] = 0.0
