@@ -81,6 +81,17 @@ CONTROLS: dict[tuple[str, str], ControlSpec] = _specs(
     *(ControlSpec("pads", f"hold_{pad}", 0.0, 1.0, 0.0, is_switch=True, momentary=True,
                   description=f"Pad {pad} is held down (1) or let go (0): it repeats while held")
       for pad in range(1, 17)),
+    # The note pads (studio.melody): the beat's key is saved with the beat (Beat.keys).
+    ControlSpec("keys", "root", 0.0, 11.0, 9.0, whole_number=True,
+                description="The key the note pads play in: 0 is C, 11 is B"),
+    ControlSpec("keys", "scale", 0.0, 4.0, 3.0, whole_number=True,
+                description="0 major, 1 minor, 2 major pentatonic, 3 minor pentatonic, 4 blues"),
+    ControlSpec("keys", "sound", 0.0, 1.0, 1.0, whole_number=True, description="0 bass, 1 keys"),
+    ControlSpec("keys", "octave", 1.0, 4.0, 3.0, whole_number=True,
+                description="The octave of the bottom-left note pad (bass 1..3, keys 2..4)"),
+    ControlSpec("keys", "volume_db", SILENCE_DB, 0.0, 0.0, "dB", description="Loudness of the note pads"),
+    *(ControlSpec("keys", f"note_{pad}", 0.0, 1.0, 0.0, momentary=True,
+                  description=f"Play note pad {pad} at this velocity; 0 lets it go") for pad in range(1, 17)),
 )
 
 # pads/repeat's values: the note-repeat rates (see studio.beats.sequencer_graph.REPEAT_RATES).

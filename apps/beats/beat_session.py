@@ -23,6 +23,8 @@ from studio.beats.model import (
 from studio.beats.quantise import DEFAULT_QUANTISE, QUANTISE_GRIDS, quantised_tick
 from studio.beats.schedule import song_steps, song_velocities
 from studio.controls import NOTE_REPEAT_RATES
+from studio.melody.instrument_synth import SOUNDS
+from studio.melody.scales import SCALE_NAMES, fit_octave, pad_notes
 
 # Step loudness: a tap on a step in loudness mode goes loud -> medium -> soft -> loud.
 LOUD, MEDIUM, SOFT = 1.0, 0.7, 0.4
@@ -70,6 +72,7 @@ class BeatSession:
         self._played_steps: list[tuple[str, int]] = []
         self._played_velocities: list[list[float]] = []
         self.send()
+        self.send_keys()
 
     @property
     def beat(self) -> Beat:
@@ -213,6 +216,34 @@ class BeatSession:
             self._held_pads.discard(pad)
             self.client.act("pads", f"hold_{pad + 1}", 0.0)
 
+    # ---- note pads (Keys) ----------------------------------------------------------------------
+    def play_note(self, pad: int, velocity: float) -> None:
+        """A note pad is touched (velocity > 0) or let go (0)."""
+        self.client.act("keys", f"note_{pad + 1}", velocity)
+
+    def set_keys(self, name: str, value) -> None:
+        """Choose the note pads' root, scale, sound or octave (an undoable edit, saved with the beat).
+        The octave is kept within what the sound can play."""
+        keys = self.beat.keys
+        if name == "sound":
+            self.editor.set_keys(sound=value, octave=fit_octave(value, keys.octave))
+        elif name == "octave":
+            self.editor.set_keys(octave=fit_octave(keys.sound, value))
+        else:
+            self.editor.set_keys(**{name: value})
+
+    def key_notes(self) -> list[int]:
+        keys = self.beat.keys
+        return pad_notes(keys.root, keys.scale, keys.octave)
+
+    def send_keys(self) -> None:
+        """Tell the engine the beat's key, scale, sound and octave (only what it does not have)."""
+        keys = self.beat.keys
+        for control, value in (("sound", SOUNDS.index(keys.sound)), ("root", keys.root),
+                               ("scale", SCALE_NAMES.index(keys.scale)), ("octave", keys.octave)):
+            if self.client.value("keys", control) != value:
+                self.client.act("keys", control, value)
+
     # ---- live recording ------------------------------------------------------------------------
     @property
     def record_requested(self) -> bool:
@@ -309,6 +340,8 @@ class BeatSession:
     # ---- inside --------------------------------------------------------------------------------
     def _edited(self, beat: Beat, what: str) -> None:
         self.send()
+        if what == "keys":
+            self.send_keys()
         self.autosaver.changed(beat, what)
         self._tell(what)
 

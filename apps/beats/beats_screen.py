@@ -2,7 +2,8 @@
 
     transport bar   Back, Play/Stop, Record, tempo - + Tap, swing - +
     pattern bar     A-H, Copy, Clear, Undo, Redo
-    pads | panel | tabs   the panel shows All pads (overview), Sound, Kit, Song or Record
+    pads | panel | tabs   the panel shows All pads (overview), Sound, Kit, Song, Record or Keys
+                          (note pads in a key: playable beside the drum pads)
     step panel      the selected pad's steps, Mute, Solo, 16/32, how a tap changes a step
 
 The beat itself, the engine and saving are in BeatSession (no kivy); this module turns taps
@@ -27,6 +28,7 @@ from apps import theme
 from apps.beats import beat_icons  # noqa: F401  (registers the play/stop/undo/redo icons)
 from apps.beats.beat_session import BeatSession, pad_hit_velocity
 from apps.beats.kit_chooser import KitChooser  # noqa: F401  (kv classes)
+from apps.beats.keys_panel import INTRODUCTION as KEYS_INTRODUCTION, KeysPanel  # noqa: F401
 from apps.beats.kit_info import KitShelf
 from apps.beats.overview import Overview  # noqa: F401
 from apps.beats.pad_grid import PadGrid  # noqa: F401
@@ -41,7 +43,8 @@ from studio.beats.storage import current_beat_path, load_or_new
 
 AUTOSAVE_POLL_S = 0.5
 MAX_FLASHED_STEPS = 4  # steps passed between two polls whose pads still flash
-PANELS = (("overview", "All pads"), ("sound", "Sound"), ("kit", "Kit"), ("song", "Song"), ("record", "Record"))
+PANELS = (("overview", "All pads"), ("sound", "Sound"), ("kit", "Kit"), ("song", "Song"), ("record", "Record"),
+          ("keys", "Keys"))
 
 
 class RailTab(ButtonBehavior, BoxLayout):
@@ -63,15 +66,17 @@ class BeatsScreen(Screen):
         self._autosave_event = None
         self._last_song_step = -1
         self._shown_kit = None
+        self._keys_introduced = False
         super().__init__(**kwargs)
 
     def on_kv_post(self, base_widget):
         ids = self.ids
         ids["back_button"] = ids.transport.ids.back_button  # every screen's way back has this id
         # Strong references (ids are weak): the panels not showing are out of the widget tree.
+        self.drum_pads = ids.pads.__self__
         self.panels = {"overview": ids.overview.__self__, "sound": ids.pad_settings.__self__,
                        "kit": ids.kit_chooser.__self__, "song": ids.song_panel.__self__,
-                       "record": ids.record_panel.__self__}
+                       "record": ids.record_panel.__self__, "keys": ids.keys_panel.__self__}
         self.tabs: dict[str, RailTab] = {}
         for name, title in PANELS:
             tab = RailTab(text=title, panel=name)
@@ -92,6 +97,9 @@ class BeatsScreen(Screen):
                              on_undo=lambda *_: self._edit(self.session.undo),
                              on_redo=lambda *_: self._edit(self.session.redo))
         ids.record_panel.bind(on_choose=lambda _panel, name, value: self.choose_recording(name, value))
+        ids.keys_panel.bind(on_note_down=lambda _panel, pad, velocity: self.session.play_note(pad, velocity),
+                            on_note_up=lambda _panel, pad: self.session.play_note(pad, 0.0),
+                            on_choose=lambda _panel, name, value: self._edit(self.session.set_keys, name, value))
         ids.pads.bind(on_pad_hit=lambda _grid, pad, fraction_up: self.hit_pad(pad, fraction_up),
                       on_pad_let_go=lambda _grid, pad: self.session and self.session.hold_pad(pad, False))
         ids.steps.bind(on_step=lambda _panel, step: self.tap_step(step),
@@ -162,6 +170,7 @@ class BeatsScreen(Screen):
         session = self.session
         if name == "fixed_loudness":
             self.ids.pads.show_graded(not value)
+            self.ids.keys_panel.fixed_loudness = bool(value)
             return
         setter = {"quantise": session.set_quantise, "count_in_bars": session.set_count_in_bars,
                   "metronome": session.set_metronome, "note_repeat": session.set_note_repeat}[name]
@@ -215,9 +224,19 @@ class BeatsScreen(Screen):
             self.tell("A song needs at least one pattern.", "notice")
 
     def show_panel(self, name: str) -> None:
+        """Show a side panel. The Keys panel takes the drum pads' room too: its pads and its
+        choices need it, and the beat plays on underneath."""
         holder = self.ids.panel_holder
         holder.clear_widgets()
         holder.add_widget(self.panels[name])
+        pads, row = self.drum_pads, holder.parent
+        if name == "keys" and pads.parent is not None:
+            row.remove_widget(pads)
+        elif name != "keys" and pads.parent is None:
+            row.add_widget(pads, index=len(row.children))  # back on the left
+        if name == "keys" and not self._keys_introduced:
+            self._keys_introduced = True
+            self.tell(KEYS_INTRODUCTION, "notice")
         self.panel = name
         for tab_name, tab in self.tabs.items():
             tab.selected = tab_name == name
@@ -265,7 +284,8 @@ class BeatsScreen(Screen):
         song.row_length, song.pad_name = row.length, look.name
         ids.record_panel.show(session.quantise, session.count_in_bars, session.metronome, session.note_repeat,
                               ids.record_panel.fixed_loudness)
-        bar.can_undo, bar.can_redo = session.editor.can_undo, session.editor.can_redo
+        keys = beat.keys
+        ids.keys_panel.show(keys.root, keys.scale, keys.sound, keys.octave, session.key_notes())
         self._show_transport()
 
     def _kit_entry(self, name: str) -> tuple[str, str, str]:

@@ -22,8 +22,10 @@ from typing import Any, Callable
 from studio.atomic_file import write_atomically
 from studio.beats.model import (
     FORMAT_VERSION, MAX_BPM, MAX_CHAIN_LENGTH, MAX_SWING, MIN_BPM, MIN_SWING, PAD_COUNT, PATTERN_NAMES, STEP_COUNTS,
-    TICKS_PER_STEP, Beat, PadSettings, Pattern, Row,
+    TICKS_PER_STEP, Beat, KeysSettings, PadSettings, Pattern, Row,
 )
+from studio.melody.instrument_synth import SOUNDS
+from studio.melody.scales import MAX_OCTAVE, MIN_OCTAVE, SCALE_NAMES
 
 FORMAT_NAME = "ward-studio-beat"
 MAX_FILE_BYTES = 5_000_000  # a beat is under 100 kB; a bigger file is something else (a video...)
@@ -170,6 +172,26 @@ def _pad_from_dict(name: str, data: Any) -> PadSettings:
     return PadSettings(**{key: check_pad_setting(name, key, data[key]) for key in keys})
 
 
+def check_keys_field(name: str, field_name: str, value: Any) -> int | str:
+    """One field of KeysSettings, checked."""
+    if field_name == "root":
+        return check_whole_number(f"{name}.root", value, 0, 11)
+    if field_name == "octave":
+        return check_whole_number(f"{name}.octave", value, MIN_OCTAVE, MAX_OCTAVE)
+    choices = {"scale": SCALE_NAMES, "sound": SOUNDS}.get(field_name)
+    if choices is None:
+        raise ValueError(f"{name} has no setting {field_name!r}; known: root, scale, sound, octave")
+    if value not in choices:
+        raise ValueError(f"{name}.{field_name} must be one of {', '.join(choices)}, got {value!r}")
+    return value
+
+
+def _keys_from_dict(name: str, data: Any) -> KeysSettings:
+    keys = [f.name for f in fields(KeysSettings)]
+    data = _fields_of(name, data, keys)
+    return KeysSettings(**{key: check_keys_field(name, key, data[key]) for key in keys})
+
+
 def beat_from_dict(data: Any) -> Beat:
     """A Beat from plain data (as in the file), or ValueError naming the first bad field."""
     data = _fields_of("", data, ["title", "kit", "bpm", "swing", "patterns", "chain", "pads"])
@@ -186,6 +208,7 @@ def beat_from_dict(data: Any) -> Beat:
         chain=check_chain("chain", data["chain"]),
         pads=[_pad_from_dict(f"pads[{i}]", pad)
               for i, pad in enumerate(_list_of("pads", data["pads"], PAD_COUNT))],
+        keys=_keys_from_dict("keys", data["keys"]) if "keys" in data else KeysSettings(),  # version 1 has none
     )
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Callable, Hashable, Iterable
 
 from studio.beats.beat_file import (
-    check_beat, check_chain, check_flag, check_number, check_pad_setting, check_pattern_name,
+    check_beat, check_chain, check_flag, check_keys_field, check_number, check_pad_setting, check_pattern_name,
     check_step_count, check_text, check_whole_number,
 )
 from studio.beats.model import MAX_BPM, MAX_SWING, MIN_BPM, MIN_SWING, PAD_COUNT, TICKS_PER_STEP, Beat, Pattern, Row
@@ -203,6 +203,11 @@ class BeatEditor:
         pad = check_whole_number("pad", pad, 0, PAD_COUNT - 1)
         checked = {key: check_pad_setting(f"pads[{pad}]", key, value) for key, value in settings.items()}
         self._change(("pads", pad), replace(self.beat.pads[pad], **checked))
+
+    def set_keys(self, **settings) -> None:
+        """Change the note pads' key, scale, sound or octave, e.g. set_keys(root=2, scale="blues")."""
+        checked = {key: check_keys_field("keys", key, value) for key, value in settings.items()}
+        self._change(("keys",), replace(self.beat.keys, **checked))
 
     def set_title(self, title: str) -> None:
         self._change(("title",), check_text("title", title))

@@ -24,7 +24,7 @@ MIN_BPM, MAX_BPM = 60.0, 200.0
 MIN_SWING, MAX_SWING = 0.5, 0.75
 STEPS_PER_BEAT = 4
 TICKS_PER_STEP = 24  # divisible by 2 (1/32 notes) and 3 (triplets)
-FORMAT_VERSION = 2  # 2 added Row.off_grid
+FORMAT_VERSION = 2  # 2 added Row.off_grid and Beat.keys
 MAX_CHAIN_LENGTH = 64  # patterns in a song
 
 
@@ -37,6 +37,16 @@ class PadSettings:
     pitch_semitones: float = 0.0  # -12..+12
     cutoff_hz: float = 20000.0  # low-pass filter, 200..20000 (20000 = open)
     choke_group: int = 0  # 0 = none; a hit silences the other pads of its group (closed hat chokes open hat)
+
+
+@dataclass
+class KeysSettings:
+    """The note pads' key, scale and sound (studio.melody): the beat's key."""
+
+    root: int = 9  # 0 = C .. 11 = B: A
+    scale: str = "minor pentatonic"  # a name in studio.melody.scales.SCALES
+    sound: str = "keys"  # "bass" or "keys"
+    octave: int = 3  # of the bottom-left pad
 
 
 @dataclass
@@ -87,6 +97,7 @@ class Beat:
     patterns: dict[str, Pattern] = field(default_factory=lambda: {n: Pattern.empty(n) for n in PATTERN_NAMES})
     chain: list[str] = field(default_factory=lambda: ["A"])  # the song: patterns played in this order
     pads: list[PadSettings] = field(default_factory=lambda: [PadSettings() for _ in range(PAD_COUNT)])
+    keys: KeysSettings = field(default_factory=KeysSettings)
 
 
 def step_time_beats(step_index: int, swing: float) -> float:

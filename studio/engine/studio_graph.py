@@ -2,7 +2,7 @@
 
 StudioGraph is built on any running pyo server. The engine process builds it on a live or
 silent server; tests build it on a manual server and render it. Each feature (the transport
-and its metronome, the beat sequencer and its pads; later decks and mic) adds its stereo
+and its metronome, the beat sequencer and its pads, the note pads; later decks and mic) adds its stereo
 output to the master bus and its controls to ``apply``.
 """
 
@@ -17,6 +17,9 @@ from studio.beats.click_track import STEPS_PER_BAR
 from studio.beats.sequencer_graph import LiveHit, Sequencer
 from studio.controls import NOTE_REPEAT_RATES, Action, check_action, default_values
 from studio.beats.pad_sounds import PadSounds
+from studio.melody.instrument_synth import SOUNDS
+from studio.melody.melodic_graph import MelodicPads
+from studio.melody.scales import SCALE_NAMES
 
 
 class StudioGraph:
@@ -46,8 +49,12 @@ class StudioGraph:
         )
         self.sequencer.set_kit_gain_pan(pad_sounds.gains_db, pad_sounds.pans)
         self._set_note_repeat(v[("pads", "repeat")])
+        self.keys = MelodicPads(server, root=int(v[("keys", "root")]), scale=SCALE_NAMES[int(v[("keys", "scale")])],
+                                sound=SOUNDS[int(v[("keys", "sound")])], octave=int(v[("keys", "octave")]),
+                                volume_db=v[("keys", "volume_db")])
+        v[("keys", "octave")] = float(self.keys.octave)  # kept within the sound's range
         self.master: MasterBus = build_master_bus(
-            [self.transport.output, self.sequencer.output],
+            [self.transport.output, self.sequencer.output, self.keys.output],
             volume_db=v[("master", "volume_db")],
             headphone_cap_db=v[("master", "headphone_cap_db")],
             muted=bool(v[("master", "mute")]),
@@ -74,6 +81,13 @@ class StudioGraph:
             else:  # held: repeats only while note repeat is on
                 self.sequencer.hold_pad(int(number) - 1, bool(action.value) and self._repeating())
             return  # a hit is an event, not a setting to keep
+        if group == "keys" and action.control.startswith("note_"):
+            pad = int(action.control.removeprefix("note_")) - 1
+            if action.value > 0:
+                self.keys.hit(pad, action.value)
+            else:
+                self.keys.release(pad)
+            return  # an event, not a setting to keep
         self.values[key] = action.value
         if group == "master":
             self.master.set_volume(
@@ -108,6 +122,8 @@ class StudioGraph:
             self.sequencer.set_metronome(bool(action.value))
         elif key == ("pads", "repeat"):
             self._set_note_repeat(action.value)
+        elif group == "keys":
+            self._apply_keys(action.control)
 
     def set_beat(self, beat: Beat, pad_sounds: PadSounds | None = None) -> None:
         """Play a changed beat; with pad_sounds, the pads also get new sounds (a new kit)."""
@@ -118,6 +134,18 @@ class StudioGraph:
             self.sequencer.set_midi_notes(pad_sounds.midi_notes)
             self.sequencer.set_kit_gain_pan(pad_sounds.gains_db, pad_sounds.pans)
         self.sequencer.set_beat(beat)
+
+    def _apply_keys(self, control: str) -> None:
+        v = self.values
+        if control == "volume_db":
+            self.keys.set_volume_db(v[("keys", "volume_db")])
+            return
+        if control == "sound":
+            self.keys.set_sound(SOUNDS[int(v[("keys", "sound")])])
+        else:
+            self.keys.set_scale(int(v[("keys", "root")]), SCALE_NAMES[int(v[("keys", "scale")])],
+                                int(v[("keys", "octave")]))
+        v[("keys", "octave")] = float(self.keys.octave)  # a new sound may have moved it
 
     def _repeating(self) -> bool:
         return self.values[("pads", "repeat")] > 0

@@ -110,3 +110,34 @@ class RecordingTouchTest(BeatsTouchCase):
         self.tap(self.ids.transport.ids.record_button)
         self.report(pad_hit(0, -6.0), pad_hit(0, -0.2))
         self.assertEqual(self.beat.patterns["A"].rows[0].hits(), {0: 1.0})  # just before the song: on step 1
+
+
+class RowLengthAndPagesTouchTest(BeatsTouchCase):
+    def test_a_row_can_loop_sooner_than_its_pattern(self):
+        self.open_beats()
+        self.open_panel("song")
+        for _ in range(4):
+            self.tap(self.ids.song_panel.ids.row_shorter)
+        self.assertEqual(self.beat.patterns["A"].rows[0].length, 12)
+        self.assertEqual(self.client.playing_beat.patterns["A"].rows[0].length, 12)
+        self.assertFalse(self.ids.steps.step_button(12).active)  # drawn faded: never plays
+        self.assertTrue(self.ids.steps.step_button(11).active)
+        self.tap(self.ids.pattern_bar.ids.undo_button)
+        self.assertEqual(self.beat.patterns["A"].rows[0].length, 13)
+
+    def test_a_32_step_pattern_turns_to_the_playheads_page_unless_a_page_was_just_chosen(self):
+        self.open_beats()
+        self.open_panel("song")
+        self.tap(self.ids.song_panel.ids.length_choice.button_for(32))
+        steps, state = self.ids.steps, self.client.state
+        self.tap(self.ids.transport.ids.play_button)
+        state.beats_playing, state.beat_step = True, 20
+        self.root.poll()
+        self.assertEqual(steps.page, 1)
+        state.beat_step = 3
+        self.root.poll()
+        self.assertEqual(steps.page, 0)
+        self.tap(steps.page_choice.button_for(1))  # the mentor turns to steps 17-32 to edit there
+        state.beat_step = 5
+        self.root.poll()
+        self.assertEqual(steps.page, 1)  # stays where it was turned
