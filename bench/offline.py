@@ -44,6 +44,24 @@ def loud_sine(server):
     return sine
 
 
+def sine_then_silence(server):
+    """One second of the loud sine, then silence: what a bus idles on between songs."""
+    import pyo
+
+    fade = pyo.Linseg([(0.0, 1.0), (1.0, 1.0), (1.001, 0.0)]).play()
+    source = loud_sine(server) * fade
+    sine_then_silence.keep = (fade, source)
+    return source
+
+
+def quiet_bus(server):
+    from studio.audio.master_bus import build_master_bus
+
+    bus = build_master_bus([sine_then_silence(server)], volume_db=0.0, headphone_cap_db=0.0)
+    quiet_bus.keep = bus
+    return bus.output
+
+
 def loud_sine_through_master_bus(server):
     from studio.audio.master_bus import build_master_bus
 
@@ -61,7 +79,7 @@ def seconds_to_render(build, duration_s: float, path: Path) -> float:
         elapsed_s = time.perf_counter() - started
     finally:
         # Let go of this render's pyo objects now that its server is shut down, before the next.
-        for made in (build, loud_sine):
+        for made in (build, loud_sine, sine_then_silence):
             made.keep = None
     if not path.exists() or path.stat().st_size < duration_s * SAMPLE_RATE_HZ * 2 * 4 * 0.99:
         raise RuntimeError(f"the render wrote no complete file at {path}")
@@ -87,14 +105,17 @@ def measure_export(progress: Progress) -> Measured:
 
 
 def measure_master_bus(progress: Progress) -> Measured:
-    plain, bused = [], []
+    plain, bused, silent, silent_bused = [], [], [], []
     with tempfile.TemporaryDirectory(prefix="ward-bench-bus-") as scratch:
         for run in range(1, BUS_RENDERS + 1):
             plain.append(seconds_to_render(loud_sine, BUS_TEST_S, Path(scratch) / "plain.wav"))
             bused.append(seconds_to_render(loud_sine_through_master_bus, BUS_TEST_S, Path(scratch) / "bus.wav"))
+            silent.append(seconds_to_render(sine_then_silence, BUS_TEST_S, Path(scratch) / "silent.wav"))
+            silent_bused.append(seconds_to_render(quiet_bus, BUS_TEST_S, Path(scratch) / "silent-bus.wav"))
             progress(f"master bus {run}/{BUS_RENDERS}: sine {plain[-1]:.2f} s, "
-                     f"sine through the bus {bused[-1]:.2f} s")
+                     f"sine through the bus {bused[-1]:.2f} s, silence through the bus {silent_bused[-1]:.2f} s")
     plain_s, bused_s = statistics.median(plain), statistics.median(bused)
+    silent_cost_ms_per_s = 1000.0 * (statistics.median(silent_bused) - statistics.median(silent)) / BUS_TEST_S
     cost_ms_per_s = 1000.0 * (bused_s - plain_s) / BUS_TEST_S
     blocks_per_s = SAMPLE_RATE_HZ / BUFFER_FRAMES
     cost_us_per_block = 1000.0 * cost_ms_per_s / blocks_per_s
@@ -110,7 +131,14 @@ def measure_master_bus(progress: Progress) -> Measured:
                 f"{cost_ms_per_s:.1f} ms ({cost_us_per_block:.0f} µs per {BUFFER_FRAMES}-frame block)",
                 f"real time: 1000 ms per second ({block_ms:.2f} ms per block)",
                 f"{cost_ms_per_s / 10:.2f} % of one core at {SAMPLE_RATE_HZ // 1000} kHz"),
+            Row(f"master bus cost per second of silence (1 s of the sine, then {BUS_TEST_S - 1:g} s of silence)",
+                f"{silent_cost_ms_per_s:.1f} ms "
+                f"({1000.0 * silent_cost_ms_per_s / blocks_per_s:.0f} µs per {BUFFER_FRAMES}-frame block)",
+                "the same with sound: see the row above",
+                f"{silent_cost_ms_per_s / 10:.2f} % of one core"),
         ],
         notes=["The +12 dB sine keeps the limiter working all the time. Both renders write the same "
-               "WAV format, so the file writing cancels out in the difference."],
+               "WAV format, so the file writing cancels out in the difference.",
+               "In silence the limiter's and meters' level followers would decay into denormal numbers "
+               "(about 6x the cost after 10 s); a 1e-15 floor on what they listen to keeps them normal."],
     )

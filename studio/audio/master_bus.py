@@ -25,6 +25,10 @@ LIMITER_RELEASE_S = 0.1
 LIMITER_LOOKAHEAD_MS = 1.0  # the limiter sees peaks coming by delaying the sound this much (kept short: pads must feel instant)
 VOLUME_RAMP_S = 0.05  # volume changes glide, so a fader never clicks or jumps
 METER_RELEASE_S = 0.3  # peak meter falls back this slowly, like a hardware PPM
+# Added to what the limiter and the meters listen to (never to the sound): their level
+# followers decay towards it in silence instead of into denormal numbers, which cost the CPU
+# several times more (the bus took 80 µs a block after 10 s of silence, against 12 µs).
+DETECTOR_FLOOR = 1e-15
 
 
 def latency_samples(sample_rate: int) -> int:
@@ -61,7 +65,7 @@ class MasterBus:
 
 
 def _peak_follower(signal: pyo.PyoObject, keep: list) -> pyo.PyoObject:
-    rectified = pyo.Abs(signal)
+    rectified = pyo.Abs(signal) + DETECTOR_FLOOR
     follower = pyo.Follower2(rectified, risetime=0.001, falltime=METER_RELEASE_S)
     # pyo frees an object's DSP when its Python object goes, even mid-graph: keep them all.
     keep.extend([rectified, follower])
@@ -79,21 +83,30 @@ def build_master_bus(
         summed = pyo.Mix(sources, voices=2)
     else:
         summed = pyo.Sig([0.0, 0.0])
-    limiter = pyo.Compress(
-        summed,
+    # The limiter computes its gain from the sum (plus the detector floor) and that gain is
+    # applied to the sum delayed by the look-ahead: what Compress does inside, with the floor
+    # kept out of the sound, so silence stays exactly 0.
+    detector = summed + DETECTOR_FLOOR
+    gain = pyo.Compress(
+        detector,
         thresh=LIMITER_THRESHOLD_DB,
         ratio=LIMITER_RATIO,
         risetime=LIMITER_ATTACK_S,
         falltime=LIMITER_RELEASE_S,
         lookahead=LIMITER_LOOKAHEAD_MS,
         knee=0,
+        outputAmp=True,
     )
+    sample_rate = summed.getSamplingRate()
+    delayed = pyo.SDelay(summed, delay=(latency_samples(sample_rate) + 0.5) / sample_rate,
+                         maxdelay=0.01)  # + half a sample: pyo truncates to whole samples
+    limiter = delayed * gain
     ceiling = db_to_amp(LIMITER_CEILING_DB)
     limited = pyo.Clip(limiter, min=-ceiling, max=ceiling)
     start_gain = 0.0 if muted else db_to_amp(effective_volume_db(volume_db, headphone_cap_db))
     volume = pyo.SigTo(start_gain, time=VOLUME_RAMP_S, init=start_gain)
     output = pyo.Mix(limited, voices=2, mul=volume)
-    keep: list = [summed, limiter]
+    keep: list = [summed, detector, gain, delayed, limiter]
     return MasterBus(
         limited=limited,
         output=output,

@@ -124,3 +124,23 @@ def test_a_bus_with_no_sources_is_silent():
         return holder["bus"].output
 
     assert np.max(np.abs(render_manual(build, 0.1))) == 0.0
+
+
+def test_silence_stays_exactly_silent_and_the_followers_never_go_denormal():
+    """A level follower decaying into denormal floats costs the CPU many times more; the
+    limiter and meters listen to the sound plus a tiny floor, which never reaches the output."""
+    holder = {}
+
+    def build(server):
+        fade = pyo.Linseg([(0.0, 1.0), (0.5, 1.0), (0.501, 0.0)]).play()
+        source = pyo.Sine(440, mul=[fade, fade])
+        holder["bus"] = build_master_bus([source], volume_db=0.0, headphone_cap_db=0.0)
+        holder["keep"] = (fade, source)
+        return holder["bus"].output
+
+    audio = render_manual(build, 20.0, 48000, 256)
+    assert np.abs(audio[:, 48000:]).max() == 0.0
+    bus = holder["bus"]
+    for follower in (bus._meter_in, bus._meter_limited, bus._meter_out):
+        assert min(follower.get(all=True)) > 1e-30  # a normal float: float32's smallest is 1.2e-38
+    assert bus.meter_db()[0] <= -60  # and it reads as silence
