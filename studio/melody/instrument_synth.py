@@ -17,7 +17,8 @@ from functools import lru_cache
 from numbers import Integral
 
 import numpy as np
-from scipy import signal
+
+from studio.melody.butterworth import FilterBank, butterworth, one_pole_highpass
 
 SOUNDS = ("bass", "keys")
 PEAK_DBFS = -6.0  # no note peaks above this
@@ -116,19 +117,19 @@ def _swept_lowpass(x: np.ndarray, cutoff_hz: np.ndarray, sample_rate: int) -> np
     position = np.log(np.maximum(cutoff_hz, LOWEST_CUTOFF_HZ) / LOWEST_CUTOFF_HZ) / np.log(BANK_STEP)
     falling = -position  # ascending, for searchsorted
     out = np.zeros(len(x), dtype=np.float32)
+    bank = FilterBank(x, sample_rate, LOWEST_CUTOFF_HZ)  # a filter's output to `end` needs only x[:end]
     for index in range(int(position[-1]), int(np.ceil(position[0])) + 1):
         # Filter `index` is heard while the cutoff is within one bank step of it.
         first, end = np.searchsorted(falling, [-(index + 1), -(index - 1)], side="right")
         if end > first:
             share = 1.0 - np.abs(position[first:end] - index)  # linear between neighbours
-            out[first:end] += signal.sosfilt(_lowpass(index, sample_rate), x[:end])[first:] * share
+            out[first:end] += _lowpass(bank, index, sample_rate, end)[first:end] * share
     return out
 
 
-@lru_cache(maxsize=64)
-def _lowpass(index: int, sample_rate: int) -> np.ndarray:
+def _lowpass(bank: FilterBank, index: int, sample_rate: int, end: int) -> np.ndarray:
     cutoff_hz = min(LOWEST_CUTOFF_HZ * BANK_STEP**index, 0.45 * sample_rate)
-    return signal.butter(4, cutoff_hz, fs=sample_rate, output="sos")
+    return bank.filtered(cutoff_hz, 4, "lowpass", end)
 
 
 # ---- keys -----------------------------------------------------------------------------------
@@ -160,7 +161,7 @@ def _keys(frequency_hz: float, t: np.ndarray, sample_rate: int) -> np.ndarray:
 
 def _finish(x: np.ndarray, sample_rate: int, attack_ms: float, tail_ms: float, loudness_dbfs: float) -> np.ndarray:
     """No DC, a ramp in from exactly 0, a fade out to exactly 0, and an even loudness."""
-    x = signal.sosfilt(_highpass(15.0, 1, sample_rate), x).astype(np.float32)
+    x = one_pole_highpass(x, 15.0, sample_rate)
     rise = max(2, int(attack_ms / 1000 * sample_rate))
     x[:rise] *= np.linspace(0.0, 1.0, rise, dtype=np.float32)
     fall = max(2, int(tail_ms / 1000 * sample_rate))
@@ -174,10 +175,6 @@ def _finish(x: np.ndarray, sample_rate: int, attack_ms: float, tail_ms: float, l
 def _weighted_level(x: np.ndarray, sample_rate: int) -> float:
     """RMS of the first half second with low frequencies counted less, as ears (and small
     speakers) hear them: a rough loudness, enough to even out the notes of one sound."""
-    weighted = signal.sosfilt(_highpass(120.0, 2, sample_rate), x[: int(0.5 * sample_rate)])
+    weighted = butterworth(x[: int(0.5 * sample_rate)], 120.0, 2, "highpass", sample_rate)
     return float(np.sqrt(np.mean(weighted**2))) or 1.0
 
-
-@lru_cache(maxsize=8)
-def _highpass(cutoff_hz: float, order: int, sample_rate: int) -> np.ndarray:
-    return signal.butter(order, cutoff_hz, "highpass", fs=sample_rate, output="sos")
