@@ -34,11 +34,9 @@ class PadVoice:
         midi_note,
         settings: PadSettings,
         repeat_trig,
-        repeat_holdoff,
     ):
         """tick_trig/tick_index: the song's ticks (silent when stopped); since_tick: samples since
-        the last tick; repeat_trig: the note-repeat grid (runs even when stopped);
-        repeat_holdoff: samples after a touch in which the grid does not repeat it (no flams)."""
+        the last tick; repeat_trig: the note-repeat grid (runs even when stopped)."""
         self._sample_rate = sample_rate
         self.song = pyo.DataTable(size=table_size, init=[0.0] * table_size)  # velocity per song tick
         velocity = pyo.TableIndex(self.song, tick_index)
@@ -46,12 +44,12 @@ class PadVoice:
         step_gate = is_hit * tick_trig
         self.touch = pyo.Trig().stop()  # a Trig fires when made unless stopped
         self.touch_velocity = pyo.Sig(1.0)
-        # Note repeat: while held, the pad plays on the repeat grid at the touch's velocity, but
-        # not on a grid line just after the touch itself.
+        # Note repeat: while held, the pad plays on every line of the repeat grid at the touch's
+        # velocity, but not on a line just after the touch itself (no flam): `clear_of_touch`
+        # is 0 for the hold-off after each touch, then 1 (see set_repeat_holdoff).
         self.held = pyo.Sig(0.0)
-        since_touch = pyo.Count(self.touch)
-        clear_of_touch = pyo.Compare(since_touch, repeat_holdoff, ">")
-        repeat_hit = repeat_trig * self.held * clear_of_touch
+        self.clear_of_touch = pyo.TrigLinseg(self.touch, [(0.0, 0.0), (1.0, 0.0), (1.0, 1.0)])
+        repeat_hit = repeat_trig * self.held * self.clear_of_touch
         touch_or_repeat = pyo.Max(self.touch, repeat_hit)
         midi_hit = midi_note["trigon"]
         # Exactly 1 on a hit from the sequencer, a touch, a repeat or MIDI (pyo triggers are == 1).
@@ -60,14 +58,8 @@ class PadVoice:
             pyo.Max(velocity * step_gate, self.touch_velocity * touch_or_repeat), midi_note["velocity"] * midi_hit
         )
         held_velocity = pyo.SampHold(velocity_in, self.gate, 1.0)
-        # Where in the song each touch, repeat or MIDI hit fell, held for recording (see read_live_hits).
-        live_hit = pyo.Max(touch_or_repeat, midi_hit)
-        self.live_hit_count = pyo.Counter(live_hit, min=0, max=2**24)  # shows the count before each hit
-        one = pyo.Sig(1.0)
-        self.has_live_hit = pyo.SampHold(one, live_hit, 1.0)  # 0 until the first hit
-        self.live_tick = pyo.SampHold(tick_index, live_hit, 1.0)
-        self.live_offset = pyo.SampHold(since_tick, live_hit, 1.0)
-        self.live_velocity = pyo.SampHold(velocity_in, live_hit, 1.0)
+        self._hit_signals = (touch_or_repeat, midi_hit, velocity_in, tick_index, since_tick)
+        self._listening: list = []  # the objects that note live hits, while recording (listen)
         self.live_hits_read = 0
         self.choke = pyo.Sig(0.0)  # set to the other pads' gates of this pad's choke group
         start_gain = db_to_amp(settings.volume_db)
@@ -87,14 +79,38 @@ class PadVoice:
         self.filter = pyo.Biquad(self.player, freq=OPEN_CUTOFF_HZ, q=0.707, type=0).stop()
         self.pan = pyo.Pan(self.player, outs=2, pan=0.5)
         self._filtering = False
-        self._keep = [velocity, is_hit, step_gate, since_touch, clear_of_touch, repeat_hit, touch_or_repeat, midi_hit,
-                      velocity_in, held_velocity, latch_input, latch, fade, live_hit, one]
+        self._keep = [velocity, is_hit, step_gate, repeat_hit, touch_or_repeat, midi_hit, velocity_in, held_velocity,
+                      latch_input, latch, fade]
         self.kit_gain_db, self.kit_pan = 0.0, 0.0
         self.set_sample(sample)
         self.apply(settings)
 
+    def set_repeat_holdoff(self, holdoff_s: float) -> None:
+        """How long after a touch the repeat grid does not play this pad again."""
+        self.clear_of_touch.setList([(0.0, 0.0), (holdoff_s, 0.0), (holdoff_s, 1.0)])
+
+    def listen(self, on: bool) -> None:
+        """While on (recording), note where in the song each touch, repeat or MIDI hit falls
+        (read with live_hits and the live_* signals). Off, nothing is built: it costs nothing."""
+        if on and not self._listening:
+            touch_or_repeat, midi_hit, velocity_in, tick_index, since_tick = self._hit_signals
+            live_hit = pyo.Max(touch_or_repeat, midi_hit)
+            self.live_hit_count = pyo.Counter(live_hit, min=0, max=2**24)  # shows the count before each hit
+            one = pyo.Sig(1.0)
+            self.has_live_hit = pyo.SampHold(one, live_hit, 1.0)  # 0 until the first hit
+            self.live_tick = pyo.SampHold(tick_index, live_hit, 1.0)
+            self.live_offset = pyo.SampHold(since_tick, live_hit, 1.0)
+            self.live_velocity = pyo.SampHold(velocity_in, live_hit, 1.0)
+            self.live_hits_read = 0
+            self._listening = [live_hit, one, self.live_hit_count, self.has_live_hit, self.live_tick,
+                               self.live_offset, self.live_velocity]
+        elif not on:
+            self._listening = []
+
     def live_hits(self) -> int:
-        """How many touch or MIDI hits this pad has had."""
+        """How many touch, repeat or MIDI hits this pad has had since it began to listen."""
+        if not self._listening:
+            return 0
         return int(self.live_hit_count.get()) + 1 if self.has_live_hit.get() > 0.5 else 0
 
     def set_sample(self, sample: np.ndarray | None) -> None:

@@ -90,14 +90,13 @@ class Sequencer:
         # The note-repeat grid: which ticks of a pair of steps repeat a held pad (1) or not (0).
         self._repeat_counter = pyo.Counter(self.clock, min=0, max=TICKS_PER_PAIR)  # tick in the pair
         self._repeat_grid = pyo.DataTable(size=TICKS_PER_PAIR, init=[0.0] * TICKS_PER_PAIR)
-        self._repeat_holdoff = pyo.Sig(0.0)
         self._on_repeat_line = pyo.TableIndex(self._repeat_grid, self._repeat_counter)
         self.repeat_trig = self.clock * self._on_repeat_line
         self.beat = beat
         self.voices = [
             PadVoice(TABLE_TICKS, pad_samples[pad] if pad < len(pad_samples) else None, sample_rate,
                      self.tick_trig, self.tick_index, self._since_tick, self.midi_in[pad], beat.pads[pad],
-                     self.repeat_trig, self._repeat_holdoff)
+                     self.repeat_trig)
             for pad in range(PAD_COUNT)
         ]
         self.click = ClickTrack(self.tick_trig, self.tick_index, TABLE_TICKS)
@@ -108,8 +107,9 @@ class Sequencer:
         self._song_ticks = 0
         self._sample_rate = sample_rate
         self._tables: list[np.ndarray | None] = [None] * PAD_COUNT
+        self.note_repeat, self._repeating = "1/16", False  # off until set_note_repeat
+        self._holdoff_s: float | None = None
         self.set_beat(beat)
-        self.set_note_repeat("1/16")
 
     def play(self, count_in_steps: int = 0) -> None:
         """Start on the next audio block: from the song's first step, or after a count-in.
@@ -155,26 +155,41 @@ class Sequencer:
     def set_metronome(self, enabled: bool) -> None:
         self.click.enabled.value = 1.0 if enabled else 0.0
 
-    def set_note_repeat(self, rate: str) -> None:
-        """How fast a held pad repeats: "1/8", "1/16" or "1/32" (a held pad repeats only when
-        the pad is held with note repeat on: see hold_pad)."""
+    def set_note_repeat(self, rate: str | None) -> None:
+        """How fast a held pad repeats: "1/8", "1/16" or "1/32"; None turns note repeat off."""
+        if rate is None:
+            for pad in range(PAD_COUNT):
+                self.hold_pad(pad, False)
+            self._repeating = False
+            return
         if rate not in REPEAT_RATES:
             raise ValueError(f"note repeat must be one of {', '.join(REPEAT_RATES)}, got {rate!r}")
+        self._repeating = True
         self.note_repeat = rate
         every = REPEAT_RATES[rate]
         self._repeat_grid.replace([1.0 if tick % every == 0 else 0.0 for tick in range(TICKS_PER_PAIR)])
         self._set_repeat_holdoff()
 
     def hold_pad(self, pad: int, held: bool) -> None:
-        """While held, the pad plays again on every line of the note-repeat grid."""
-        self.voices[pad].held.value = 1.0 if held else 0.0
+        """While held (and note repeat is on), the pad plays again on every line of the grid."""
+        self.voices[pad].held.value = 1.0 if held and self._repeating else 0.0
 
     def _set_repeat_holdoff(self) -> None:
         tick_s = float(pair_duration_s(self.beat.bpm)) / TICKS_PER_PAIR
-        self._repeat_holdoff.value = REPEAT_HOLDOFF * REPEAT_RATES[self.note_repeat] * tick_s * self._sample_rate
+        holdoff_s = REPEAT_HOLDOFF * REPEAT_RATES[self.note_repeat] * tick_s
+        if holdoff_s != self._holdoff_s:
+            self._holdoff_s = holdoff_s
+            for voice in self.voices:
+                voice.set_repeat_holdoff(holdoff_s)
+
+    def listen(self, on: bool) -> None:
+        """Start (or stop) noting live hits for read_live_hits: on while recording."""
+        for voice in self.voices:
+            voice.listen(on)
 
     def read_live_hits(self) -> list[LiveHit]:
-        """Touch, repeat and MIDI hits since the last call, with where in the song they fell.
+        """Touch, repeat and MIDI hits since the last call (while listening), with where in the
+        song they fell.
 
         Read often while recording (the engine does, 100 times a second). Each pad holds its
         latest hit, so a pad hit twice between two reads reports its second hit only.
@@ -230,8 +245,7 @@ class Sequencer:
             self._tick_units = units
         previous_chokes = self._choke_groups()
         self.beat = beat
-        if hasattr(self, "note_repeat"):
-            self._set_repeat_holdoff()
+        self._set_repeat_holdoff()
         if previous_chokes != self._choke_groups():
             self._wire_chokes()
 

@@ -113,7 +113,9 @@ class StudioGraph:
             else:
                 self.sequencer.stop()
                 self.values[("beats", "recording")] = 0.0
+                self.sequencer.listen(False)
         elif key == ("beats", "recording"):
+            self.sequencer.listen(bool(action.value))
             if action.value and not self.sequencer.playing:
                 bars = int(self.values[("beats", "count_in_bars")])
                 self.sequencer.play(count_in_steps=bars * STEPS_PER_BAR)
@@ -151,11 +153,7 @@ class StudioGraph:
         return self.values[("pads", "repeat")] > 0
 
     def _set_note_repeat(self, value: float) -> None:
-        if value in NOTE_REPEAT_RATES:
-            self.sequencer.set_note_repeat(NOTE_REPEAT_RATES[value])
-        else:  # off: no pad stays held
-            for pad in range(PAD_COUNT):
-                self.sequencer.hold_pad(pad, False)
+        self.sequencer.set_note_repeat(NOTE_REPEAT_RATES.get(value))  # None: off, and no pad stays held
 
     def beat_step(self) -> int:
         """The song step the sequencer is on, or -1 when it is stopped."""

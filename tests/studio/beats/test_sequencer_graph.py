@@ -264,6 +264,7 @@ def test_touch_and_midi_hits_are_reported_with_their_song_position():
     def build(server):
         holder["server"] = server
         holder["sequencer"] = Sequencer(server, [BURST] * 16, beat_with({}, bpm=120))
+        holder["sequencer"].listen(True)
         holder["sequencer"].play()
         return holder["sequencer"].output
 

@@ -88,6 +88,8 @@ def test_a_held_pad_repeats_on_the_songs_grid(rate):
 
 def test_note_repeat_keeps_time_while_the_song_is_stopped():
     def hold(block, sequencer):
+        if block == 0:
+            sequencer.set_note_repeat("1/16")
         if block == 20:
             sequencer.hold_pad(0, True)
             sequencer.hit_pad(0, 1.0)
@@ -104,6 +106,8 @@ def test_repeated_hits_are_reported_for_recording_with_their_grid_position():
     reports = []
 
     def hold(block, sequencer):
+        if block == 0:
+            sequencer.listen(True)
         if block == 10:
             sequencer.set_note_repeat("1/8")
             sequencer.hold_pad(7, True)
@@ -116,6 +120,19 @@ def test_repeated_hits_are_reported_for_recording_with_their_grid_position():
     positions = [round(r.song_position, 3) for r in reports]
     assert positions[0] == pytest.approx(10 * BLOCK / 6000, abs=1e-3)  # the touch, between steps
     assert positions[1:] == [2.0, 4.0, 6.0, 8.0, 10.0]  # then every eighth, on the grid
+
+
+def test_with_note_repeat_off_a_held_pad_plays_once():
+    def hold(block, sequencer):
+        if block == 0:
+            sequencer.set_note_repeat("1/32")
+            sequencer.set_note_repeat(None)
+        if block == 10:
+            sequencer.hit_pad(1, 1.0)
+            sequencer.hold_pad(1, True)
+
+    audio, sequencer = render(Beat(bpm=120), 1.0, between_blocks=hold)
+    assert found_onsets(audio) == [10 * BLOCK + PLAYBACK_OFFSET_SAMPLES]
 
 
 def test_the_kits_own_gain_and_pan_apply_under_the_pads_settings():
