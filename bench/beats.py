@@ -1,5 +1,5 @@
 """The drum machine: hits on their exact sample, render time of a 3-minute beat, CPU with 16
-voices sounding, and MIDI-to-sound latency. Runs pyo in this process (offline and manual servers).
+voices sounding (MIDI-to-sound latency is bench/midi_latency.py). Runs pyo in this process (offline and manual servers).
 """
 
 from __future__ import annotations
@@ -332,15 +332,3 @@ def measure_voices(progress: Progress) -> Measured:
             "(second row); after a choke the fade decays the same way until the pad's next hit."]
             if touched_s < 0.8 * idle_s else []),
     )
-
-
-# --- 10. MIDI-to-sound latency ------------------------------------------------------------
-def measure_midi_latency(progress: Progress) -> Measured:
-    if (REPO / "studio" / "midi").is_dir():
-        raise Unmeasurable("studio/midi exists, but this benchmark does not measure it yet (bench/beats.py).")
-    if (REPO / "tests" / "jack" / "test_midi_pads_on_jack.py").is_file():
-        raise Unmeasurable(
-            "no benchmark yet. MIDI pad input is in the sequencer graph (pyo Notein, on JACK only), with no "
-            "studio/midi of its own; tests/jack/test_midi_pads_on_jack.py checks one note against a limit of "
-            "one buffer + 1 ms (`pytest -s` prints the figure).")
-    raise Unmeasurable("MIDI pad input is not in this build.")

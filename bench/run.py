@@ -60,7 +60,7 @@ SECTIONS = [
     Section("beat_onsets", "7. Onset error of sequenced hits", "beats:measure_onsets"),
     Section("beat_render", "8. Render time of a 3-minute beat", "beats:measure_song_render"),
     Section("beat_voices", "9. CPU with 16 voices playing", "beats:measure_voices"),
-    Section("midi_latency", "10. MIDI-to-sound latency", "beats:measure_midi_latency"),
+    Section("midi_latency", "10. MIDI-to-sound latency", "midi_latency:measure_midi_latency"),
 ]
 
 _started_at = time.monotonic()
