@@ -31,12 +31,17 @@ ONSET_QUIET_SAMPLES = 200
 
 
 def click_beat(bpm: float, swing: float, kit: str):
-    """One hit per step, pad p on step p: every pad plays, never two at once."""
-    from studio.beats.model import Beat
+    """One hit per step, pad p on step p: every pad plays, never two at once. On the first step
+    of each pair, where the step is long enough, a hit between steps too, as live recording
+    leaves them: half a step in (a 1/32) on steps 0, 4, 8, 12, a third in (a triplet) on 2, 6, 10, 14."""
+    from studio.beats.model import TICKS_PER_STEP, Beat
 
     beat = Beat(title="bench clicks", kit=kit, bpm=bpm, swing=swing)
     for pad, row in enumerate(beat.patterns["A"].rows):
         row.velocities = [CLICK_VELOCITIES[pad % 4] if step == pad else 0.0 for step in range(row.length)]
+        between = {0: TICKS_PER_STEP // 2, 2: TICKS_PER_STEP // 3}.get(pad % 4)
+        if between:
+            row.off_grid = {pad * TICKS_PER_STEP + between: CLICK_VELOCITIES[(pad + 1) % 4]}
     return beat
 
 
@@ -153,7 +158,8 @@ def measure_onsets(progress: Progress) -> Measured:
     return Measured(rows=rows, notes=[
         "Per tempo, for each of the two renders: " + "; ".join(per_tempo) + ".",
         f"Pad p plays step p of the bar (velocities {', '.join(f'{v:g}' for v in CLICK_VELOCITIES)} in turn), "
-        f"so every step is one hit and every voice is checked. The one-shot is a click at full level on "
+        f"so every step is one hit and every voice is checked; 8 of the pads also play a hit between steps "
+        f"(half a step or a third of one in, as recording with 1/32 or triplets leaves them). The one-shot is a click at full level on "
         f"its first sample, decaying as exp(-n/100) over {CLICK.size} samples; the export loads it as a "
         "16-sound kit folder written for the run.",
         f"An onset is the first sample of the louder channel above {ONSET_THRESHOLD:g} after at least "
