@@ -43,7 +43,10 @@ def make_server(
         sr=sample_rate,
         nchnls=channels,
         buffersize=buffer_size,
-        duplex=0,
+        # The microphone (studio/mic) comes in through JACK's input_1; PortAudio's input
+        # devices are not opened yet (a missing one would stop the output from starting).
+        duplex=1 if mode == "jack" else 0,
+        ichnls=1,
         audio=audio,
         jackname=jack_client_name,
         midi=midi,
