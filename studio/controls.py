@@ -92,7 +92,21 @@ CONTROLS: dict[tuple[str, str], ControlSpec] = _specs(
     ControlSpec("keys", "volume_db", SILENCE_DB, 0.0, 0.0, "dB", description="Loudness of the note pads"),
     *(ControlSpec("keys", f"note_{pad}", 0.0, 1.0, 0.0, momentary=True,
                   description=f"Play note pad {pad} at this velocity; 0 lets it go") for pad in range(1, 17)),
+    # The microphone (studio/mic).
+    ControlSpec("mic", "gain_db", -20.0, 40.0, 0.0, "dB", description="Input gain of the microphone"),
+    ControlSpec("mic", "monitor", 0.0, 1.0, 0.0, is_switch=True,
+                description="Hear the microphone in the headphones (off: no feedback through speakers)"),
+    ControlSpec("mic", "monitor_db", SILENCE_DB, 0.0, -6.0, "dB", description="Loudness of the voice in the headphones"),
+    *(ControlSpec("mic", effect, 0.0, 1.0, 0.0, is_switch=True, description=f"Voice effect: {effect}")
+      for effect in ("gate", "radio", "echo", "reverb")),
+    ControlSpec("mic", "backing", 0.0, 2.0, 2.0, whole_number=True,
+                description="What plays while a take records: 0 nothing, 1 the click alone, 2 the beat"),
+    # Not kept: after an engine restart the interrupted take is recovered, not carried on.
+    ControlSpec("mic", "recording", 0.0, 1.0, 0.0, is_switch=True, momentary=True,
+                description="Record a take (after the count-in when there is a backing), or stop"),
 )
+
+MIC_BACKINGS = {0.0: "none", 1.0: "metronome", 2.0: "beat"}
 
 # pads/repeat's values: the note-repeat rates (see studio.beats.sequencer_graph.REPEAT_RATES).
 NOTE_REPEAT_RATES = {1.0: "1/8", 2.0: "1/16", 3.0: "1/32"}

@@ -1,4 +1,4 @@
-"""Shared test set-up: quiet pyo, a private settings folder, and a place for artifacts."""
+"""Shared test set-up: quiet pyo, private settings and data folders, and a place for artifacts."""
 
 import os
 from pathlib import Path
@@ -15,6 +15,7 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 def private_config_dir(tmp_path, monkeypatch):
     """Each test gets its own settings folder, so no test reads or writes the user's."""
     monkeypatch.setenv("WARD_STUDIO_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("WARD_STUDIO_DATA_DIR", str(tmp_path / "data"))  # beats and takes
 
 
 @pytest.fixture

@@ -87,6 +87,9 @@ class Sequencer:
         self._allowed = pyo.Compare(self._ticks_played, self._tick_limit, "<")
         self._song_gate = pyo.Sig(0.0)  # 1 while the song plays
         self.tick_trig = self.clock * self._allowed * self._song_gate
+        # Fires once, on the first sample of the first tick after play() (the count-in's, if
+        # any): where a take marks the start of its backing, to the sample.
+        self.song_started = self.tick_trig * pyo.Compare(self._ticks_played, 0.0, "==")
         # The note-repeat grid: which ticks of a pair of steps repeat a held pad (1) or not (0).
         self._repeat_counter = pyo.Counter(self.clock, min=0, max=TICKS_PER_PAIR)  # tick in the pair
         self._repeat_grid = pyo.DataTable(size=TICKS_PER_PAIR, init=[0.0] * TICKS_PER_PAIR)
@@ -101,7 +104,9 @@ class Sequencer:
         ]
         self.click = ClickTrack(self.tick_trig, self.tick_index, TABLE_TICKS)
         self._wire_chokes()
-        self.output = pyo.Mix([voice.pan for voice in self.voices] + [self.click.output], voices=2)
+        self._pads_level = pyo.SigTo(1.0, time=0.005, init=1.0)  # 0: the click alone (a take's backing)
+        self._pads = pyo.Mix([voice.pan for voice in self.voices], voices=2, mul=self._pads_level)
+        self.output = pyo.Mix([self._pads, self.click.output], voices=2)
         self.playing = False
         self.counting_in = False
         self._song_ticks = 0
@@ -151,6 +156,10 @@ class Sequencer:
     def step(self) -> int:
         """The song step playing now (meaningful while playing)."""
         return int(self.tick_index.get()) // TICKS_PER_STEP
+
+    def set_pads_heard(self, heard: bool) -> None:
+        """False: the pads are silent and only the click is heard (a metronome to sing over)."""
+        self._pads_level.value = 1.0 if heard else 0.0
 
     def set_metronome(self, enabled: bool) -> None:
         self.click.enabled.value = 1.0 if enabled else 0.0

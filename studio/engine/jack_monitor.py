@@ -14,6 +14,9 @@ import threading
 from studio.audio.backends import quiet_native_stderr
 
 
+from studio.engine.jack_latency import port_latency_frames  # noqa: E402
+
+
 class JackMonitor:
     def __init__(self, client_name: str = "ward-studio-monitor"):
         os.environ.setdefault("JACK_NO_START_SERVER", "1")
@@ -54,6 +57,10 @@ class JackMonitor:
     def client_names(self) -> set[str]:
         """Names of the JACK clients that own ports right now."""
         return {port.name.split(":", 1)[0] for port in self._client.get_ports()}
+
+    def port_latency_frames(self, port_name: str, capture: bool) -> int:
+        """JACK's latency for a port: capture (from the physical input) or playback (to the output)."""
+        return port_latency_frames(self._client, port_name, capture)
 
     def close(self) -> None:
         if not self.server_gone:

@@ -7,15 +7,21 @@ import os
 import time
 from collections.abc import Callable
 
+from dataclasses import asdict
+
 from studio.audio.backends import NO_OUTPUT_MESSAGE, choose_backend, jack_server_running
+from studio.audio.master_bus import latency_samples
 from studio.audio.servers import AudioStartError, make_server
-from studio.controls import Action, check_action
+from studio.controls import MIC_BACKINGS, Action, check_action
 from studio.engine.jack_monitor import JackMonitor, free_client_name
 from studio.beats.model import Beat
 from studio.engine.messages import EngineEvent, EngineState, Restore, SetBeat
 from studio.engine.pad_sounds import load_pad_sounds
 from studio.engine.silent_clock import SilentClock
 from studio.engine.studio_graph import StudioGraph
+from studio.mic.take_recorder import TakeRecorder
+from studio.mic.take_writer import TakeError
+from studio.mic.takes import TakeStore, recovered_message
 from studio.settings import AudioSettings
 
 # Why the engine process ended, as its exit code; the client restarts it on any of these.
@@ -53,9 +59,23 @@ class LiveEngine:
         pad_sounds = load_pad_sounds(self.beat.kit, settings.sample_rate, emit)
         self.graph = StudioGraph(self.server, values, self.beat, pad_sounds)
         self.graph.out()
+        self.takes = TakeRecorder(self.graph.mic.capture, TakeStore(), settings.sample_rate,
+                                  on_problem=lambda message: emit(EngineEvent("error", message)))
+        self._recover_takes()
         self.server.start()
         if self._clock is not None:
             self._clock.start()
+
+    def _recover_takes(self) -> None:
+        """A take that was being recorded when an engine (or the app) stopped is made whole."""
+        try:
+            recovered = self.takes.store.recover()
+        except (OSError, TakeError) as error:
+            self._emit(EngineEvent("error", f"Takes could not be checked after a stop: {error}"))
+            return
+        if recovered:
+            self._emit(EngineEvent("take_recovered", recovered_message(recovered),
+                                   {"takes": [asdict(info) for info in recovered]}))
 
     # --- opening a device -------------------------------------------------------------
     def _open_audio(self):
@@ -94,6 +114,7 @@ class LiveEngine:
                 self._monitor.close()
                 self._monitor = None
             raise
+        self.server_name = name
         return server, backend, _describe(backend, s.sample_rate, s.buffer_size, detail)
 
     def _open_silent(self, message: str):
@@ -110,7 +131,12 @@ class LiveEngine:
             except ValueError as error:
                 self._emit(EngineEvent("error", str(error)))
                 return
+            if action.group == "mic" and action.control == "recording":
+                self._record_take(bool(action.value))
+                return
             self.graph.apply(action)
+            if (action.group, action.control, action.value) == ("beats", "playing", 0.0) and self.takes.recording:
+                self._record_take(False)  # Stop on the beat stops the take too
         elif isinstance(message, SetBeat):
             self._set_beat(message.beat)
         elif isinstance(message, Restore):
@@ -126,6 +152,51 @@ class LiveEngine:
             self._emit(EngineEvent("error", f"This beat cannot be played: {error}"))
             return
         self.beat = beat
+
+    # --- takes ------------------------------------------------------------------------
+    def _record_take(self, on: bool) -> None:
+        if on and not self.takes.recording:
+            backing = MIC_BACKINGS[self.graph.values[("mic", "backing")]]
+            if self.graph.sequencer.playing:
+                backing = "beat"  # sung over the beat already playing: no count-in, no alignment to it
+            count_in = self.graph.count_in_frames() if backing != "none" and not self.graph.sequencer.playing else 0
+            try:
+                # align: counted from the backing's first sample, which the graph marks (TakeRecorder).
+                self.takes.start(backing, self.beat.bpm if backing != "none" else 0.0,
+                                 count_in + self._round_trip_frames())
+            except (TakeError, OSError, ValueError) as error:
+                self._emit(EngineEvent("error", str(error)))
+                return
+            if not self.graph.sequencer.playing:
+                self.graph.start_backing(backing)
+            warning = self.takes.store.check_space(self.settings.sample_rate, 1)
+            if warning:
+                self._emit(EngineEvent("notice", warning))
+        elif not on and self.takes.recording:
+            take = self.takes.stop()
+            self.graph.stop_backing()
+            if take is not None:
+                self._emit(EngineEvent("take_saved", f"{take.name} was saved ({take.length_s:.1f} s).",
+                                       {"take": asdict(take)}))
+
+    def _round_trip_frames(self) -> int:
+        """How late a voice sung in time with the backing lands in the take: the backing's
+        way out (the device's playback latency and the master bus's look-ahead) and the
+        voice's way in (the capture latency). Known on JACK; 0 elsewhere."""
+        lookahead = latency_samples(self.settings.sample_rate)
+        if self._monitor is None:
+            return lookahead
+        return lookahead + self._monitor.port_latency_frames(f"{self.server_name}:input_1", capture=True) \
+            + self._monitor.port_latency_frames(f"{self.server_name}:output_1", capture=False)
+
+    def poll_fast(self) -> None:
+        """While recording: beat hits out, mic samples into the take (100 times a second)."""
+        self.send_recorded_hits()
+        self.takes.pump()
+
+    @property
+    def busy_recording(self) -> bool:
+        return self.recording or self.takes.recording
 
     # --- health and state -------------------------------------------------------------
     def exit_code(self) -> int | None:
@@ -181,6 +252,7 @@ class LiveEngine:
         g = self.graph
         g.tick()
         self.send_recorded_hits()
+        self.takes.pump()
         left_db, right_db = g.master.meter_db()
         return EngineState(
             backend=self.backend,
@@ -203,11 +275,17 @@ class LiveEngine:
             cpu_percent=round(self.cpu_percent(), 1),
             xruns=self.xruns(),
             controls=dict(g.values),
+            mic_level_db=round(g.mic.level_db(), 1),
+            mic_too_loud=g.mic.too_loud(),
+            take_recording=self.takes.recording,
+            take_seconds=round(self.takes.seconds, 2),
             engine_pid=os.getpid(),
             uptime_s=round(time.monotonic() - self._started_at, 2),
         )
 
     def close(self) -> None:
+        if self.takes.recording:  # the app closed or the engine is asked to stop: the take is kept
+            self._record_take(False)
         if self._clock is not None:
             self._clock.stop()
         if self._monitor is not None and self._monitor.server_gone:

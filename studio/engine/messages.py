@@ -34,8 +34,9 @@ class Shutdown(NamedTuple):
 class EngineEvent(NamedTuple):
     """Something the user may need to know, in plain words.
 
-    kind is one of: "started", "restarted", "device_lost", "notice", "error", and "pad_hit"
-    (while recording: data has pad, velocity and song_position in steps, negative in a count-in).
+    kind is one of: "started", "restarted", "device_lost", "notice", "error", "pad_hit"
+    (while recording: data has pad, velocity and song_position in steps, negative in a count-in),
+    "take_saved" (data: take, the TakeInfo as a dict) and "take_recovered" (data: takes).
     """
 
     kind: str
@@ -66,6 +67,10 @@ class EngineState:
     limiter_reduction_db: float = 0.0  # how much the safety limiter is turning down (>= 0)
     cpu_percent: float = 0.0
     xruns: int | None = 0  # audio dropouts ("glitches") since the engine started; None: unknown
+    mic_level_db: float = SILENCE_DB  # the microphone's peak level after its gain
+    mic_too_loud: bool = False  # a sample reached full scale in the last second or so
+    take_recording: bool = False  # a take is being recorded (see "take_saved" events)
+    take_seconds: float = 0.0  # of the take being recorded
     controls: dict = field(default_factory=dict)  # (group, control) -> value, as the engine has them
     engine_pid: int = 0
     uptime_s: float = 0.0

@@ -14,12 +14,14 @@ from studio.audio.master_bus import MasterBus, build_master_bus
 from studio.audio.transport import Transport, build_transport
 from studio.beats.model import PAD_COUNT, Beat
 from studio.beats.click_track import STEPS_PER_BAR
+from studio.beats.schedule import step_sample
 from studio.beats.sequencer_graph import LiveHit, Sequencer
 from studio.controls import NOTE_REPEAT_RATES, Action, check_action, default_values
 from studio.beats.pad_sounds import PadSounds
 from studio.melody.instrument_synth import SOUNDS
 from studio.melody.melodic_graph import MelodicPads
 from studio.melody.scales import SCALE_NAMES
+from studio.mic.mic_graph import EFFECTS as MIC_EFFECTS, MicChannel
 
 
 class StudioGraph:
@@ -29,7 +31,9 @@ class StudioGraph:
         values: dict | None = None,
         beat: Beat | None = None,
         pad_sounds: PadSounds | None = None,
+        mic_source: pyo.PyoObject | None = None,
     ):
+        """mic_source: what to treat as the microphone (default: the server's first input)."""
         self.server = server
         self.values = default_values()
         if values:
@@ -53,8 +57,11 @@ class StudioGraph:
                                 sound=SOUNDS[int(v[("keys", "sound")])], octave=int(v[("keys", "octave")]),
                                 volume_db=v[("keys", "volume_db")])
         v[("keys", "octave")] = float(self.keys.octave)  # kept within the sound's range
+        self.mic = MicChannel(server, mic_source, gain_db=v[("mic", "gain_db")], monitor_db=v[("mic", "monitor_db")],
+                              backing_started=self.sequencer.song_started)
+        self._apply_mic()
         self.master: MasterBus = build_master_bus(
-            [self.transport.output, self.sequencer.output, self.keys.output],
+            [self.transport.output, self.sequencer.output, self.keys.output, self.mic.output],
             volume_db=v[("master", "volume_db")],
             headphone_cap_db=v[("master", "headphone_cap_db")],
             muted=bool(v[("master", "mute")]),
@@ -126,6 +133,8 @@ class StudioGraph:
             self._set_note_repeat(action.value)
         elif group == "keys":
             self._apply_keys(action.control)
+        elif group == "mic" and action.control != "recording":
+            self._apply_mic()
 
     def set_beat(self, beat: Beat, pad_sounds: PadSounds | None = None) -> None:
         """Play a changed beat; with pad_sounds, the pads also get new sounds (a new kit)."""
@@ -136,6 +145,35 @@ class StudioGraph:
             self.sequencer.set_midi_notes(pad_sounds.midi_notes)
             self.sequencer.set_kit_gain_pan(pad_sounds.gains_db, pad_sounds.pans)
         self.sequencer.set_beat(beat)
+
+    def _apply_mic(self) -> None:
+        v = self.values
+        self.mic.set_gain_db(v[("mic", "gain_db")])
+        self.mic.set_monitor(bool(v[("mic", "monitor")]), v[("mic", "monitor_db")])
+        for effect in MIC_EFFECTS:
+            self.mic.set_effect(effect, bool(v[("mic", effect)]))
+
+    def count_in_frames(self) -> int:
+        """How long the count-in before a take's backing lasts, in frames."""
+        steps = int(self.values[("beats", "count_in_bars")]) * STEPS_PER_BAR
+        beat = self.sequencer.beat
+        return step_sample(steps, beat.bpm, beat.swing, int(self.server.getSamplingRate()))
+
+    def start_backing(self, backing: str) -> None:
+        """Start what plays under a take: the beat, or its click alone, after the count-in
+        (count_in_frames), from the next audio block; or nothing."""
+        if backing == "none":
+            return
+        self.sequencer.set_pads_heard(backing == "beat")
+        self.sequencer.set_metronome(backing == "metronome" or bool(self.values[("beats", "metronome")]))
+        self.sequencer.play(count_in_steps=int(self.values[("beats", "count_in_bars")]) * STEPS_PER_BAR)
+        self.values[("beats", "playing")] = 1.0
+
+    def stop_backing(self) -> None:
+        self.sequencer.stop()
+        self.sequencer.set_pads_heard(True)
+        self.sequencer.set_metronome(bool(self.values[("beats", "metronome")]))
+        self.values[("beats", "playing")] = 0.0
 
     def _apply_keys(self, control: str) -> None:
         v = self.values

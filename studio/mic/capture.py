@@ -16,7 +16,10 @@ RING_S = 8.0
 
 
 class MicCapture:
-    def __init__(self, signal: pyo.PyoObject, server: pyo.Server, ring_s: float = RING_S):
+    def __init__(self, signal: pyo.PyoObject, server: pyo.Server, ring_s: float = RING_S,
+                 mark_trigger: pyo.PyoObject | None = None):
+        """mark_trigger: a trigger whose moments are noted as ring positions (see last_mark):
+        the backing's start, so a take can be lined up with it to the sample."""
         self._server = server
         self.ring_frames = int(ring_s * server.getSamplingRate())
         self.ring = pyo.DataTable(size=self.ring_frames)
@@ -25,10 +28,30 @@ class MicCapture:
         self._start = pyo.Trig()
         self._position = pyo.Count(self._start, min=0, max=self.ring_frames - 1)
         self._writer = pyo.TableWrite(signal, self._position, self.ring, mode=1)  # mode 1: position in samples
+        self._marks: list | None = None
+        if mark_trigger is not None:
+            one = pyo.Sig(1.0)
+            self._marks = [pyo.SampHold(self._position, mark_trigger, 1.0),  # where the last mark fell
+                           pyo.Counter(mark_trigger, min=0, max=2**24),  # shows the count before each
+                           pyo.SampHold(one, mark_trigger, 1.0), one]  # 0 until the first mark
         self._read_at = None  # ring position read up to; None before the first read
         self._read_time = 0  # the server's time in samples at the last read
         self.frames_read = 0  # frames handed out since the first read
         self.lost_frames = 0  # frames overwritten before they were read (the reader fell behind a whole ring)
+
+    def last_mark(self) -> tuple[int, int]:
+        """(how many marks so far, the ring position of the last one); (0, 0) with none."""
+        if self._marks is None:
+            return 0, 0
+        position, counter, any_mark, _ = self._marks
+        if any_mark.get() < 0.5:
+            return 0, 0
+        return int(counter.get()) + 1, int(position.get())
+
+    @property
+    def read_position(self) -> int:
+        """The ring position new_frames() has read up to: where the next frame handed out is."""
+        return self._read_at or 0
 
     def _written_to(self) -> int:
         """The ring position after the last sample written (the audio block just done)."""

@@ -32,12 +32,13 @@ GLIDE_S = 0.03
 
 class MicChannel:
     def __init__(self, server: pyo.Server, source: pyo.PyoObject | None = None, gain_db: float = 0.0,
-                 monitor_db: float = -6.0):
-        """source: the signal to treat as the microphone (default: the server's first input)."""
+                 monitor_db: float = -6.0, backing_started: pyo.PyoObject | None = None):
+        """source: the signal to treat as the microphone (default: the server's first input).
+        backing_started: a trigger on the first sample of a take's backing (see MicCapture)."""
         self.source = source if source is not None else pyo.Input(chnl=0)
         self._gain = pyo.SigTo(db_to_amp(gain_db), time=GLIDE_S, init=db_to_amp(gain_db))
         self.signal = self.source * self._gain
-        self.capture = MicCapture(self.signal, server)
+        self.capture = MicCapture(self.signal, server, mark_trigger=backing_started)
         rectified = pyo.Abs(self.signal)
         self._peak = pyo.Follower2(rectified + DETECTOR_FLOOR, risetime=0.001, falltime=METER_RELEASE_S)
         clipped = pyo.Compare(rectified, CLIP_LEVEL, ">=")

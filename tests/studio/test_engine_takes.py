@@ -1,0 +1,54 @@
+"""Takes recorded by the engine process (silent mode): a take is saved whole with its details,
+lines up with its backing's count-in, and one cut short by kill -9 is recovered."""
+
+import os
+import signal
+
+import soundfile
+
+from studio.mic.takes import TakeStore
+from tests.studio.test_engine_client import engine, wait_for  # noqa: F401  (engine is a fixture)
+
+
+def take_events(client, kind):
+    return [event for event in client.drain_events() if event.kind == kind]
+
+
+def test_a_take_records_over_the_beat_and_is_saved_whole(engine):  # noqa: F811
+    engine.act("beats", "count_in_bars", 1)
+    engine.act("mic", "recording", 1)
+    wait_for(lambda: engine.state.take_recording and engine.state.beats_playing, what="the take and its backing")
+    wait_for(lambda: engine.state.take_seconds >= 1.5, what="a second and a half of take")
+    engine.act("mic", "recording", 0)
+    saved = []
+    wait_for(lambda: saved.extend(take_events(engine, "take_saved")) or saved, what="the saved take")
+    take = saved[0].data["take"]
+    wait_for(lambda: not engine.state.take_recording, what="the state to say so")
+    wait_for(lambda: not engine.state.beats_playing, what="the backing to stop with the take")
+    assert take["backing"] == "beat" and take["bpm"] == 90.0 and not take["recording"]
+    count_in = round(48000 * 4 * 60 / 90)  # one bar at 90 BPM
+    # + the master bus's look-ahead (silent: no device latency), + the blocks that passed between
+    # the take's start and its backing's (the engine's loop runs beside the audio thread)
+    assert (take["align_frames"] - count_in - 48) % 256 == 0 and count_in + 48 <= take["align_frames"] < count_in + 2048
+    info = TakeStore().list()[0]
+    audio, rate = soundfile.read(TakeStore().wav_path(info.take_id))
+    assert rate == 48000 and len(audio) == take["frames"] >= 1.5 * 48000
+    assert ("mic", "recording") not in engine.state.controls  # never replayed after a restart
+
+
+def test_a_take_cut_short_by_kill_9_comes_back_when_the_engine_restarts(engine):  # noqa: F811
+    engine.act("mic", "backing", 0)
+    engine.act("mic", "recording", 1)
+    wait_for(lambda: engine.state.take_seconds >= 2.0, what="two seconds of take")
+    seconds = engine.state.take_seconds
+    old_pid = engine.state.engine_pid
+    os.kill(old_pid, signal.SIGKILL)
+    wait_for(lambda: engine.state.engine_pid not in (old_pid, 0), timeout_s=5, what="a new engine")
+    recovered = []
+    wait_for(lambda: recovered.extend(take_events(engine, "take_recovered")) or recovered, what="the recovery")
+    take = recovered[0].data["takes"][0]
+    assert take["recovered"] and not take["recording"]
+    assert take["frames"] >= (seconds - 1.0) * 48000  # at most a second lost
+    assert "Take 1" in recovered[0].message
+    wait_for(lambda: engine.state.uptime_s > 0.5, what="the new engine to settle")
+    assert not engine.state.take_recording  # a restarted engine does not carry on recording
