@@ -61,6 +61,7 @@ SECTIONS = [
     Section("beat_render", "8. Render time of a 3-minute beat", "beats:measure_song_render"),
     Section("beat_voices", "9. CPU with 16 voices playing", "beats:measure_voices"),
     Section("midi_latency", "10. MIDI-to-sound latency", "midi_latency:measure_midi_latency"),
+    Section("take_recovery", "11. Recovering a 10-minute take after a crash", "mic_recovery:measure_take_recovery"),
 ]
 
 _started_at = time.monotonic()

@@ -76,6 +76,8 @@ class LiveEngine:
         if recovered:
             self._emit(EngineEvent("take_recovered", recovered_message(recovered),
                                    {"takes": [asdict(info) for info in recovered]}))
+        for problem in self.takes.store.problems:  # damaged details kept aside, and the like
+            self._emit(EngineEvent("notice", problem))
 
     # --- opening a device -------------------------------------------------------------
     def _open_audio(self):

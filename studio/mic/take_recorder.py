@@ -66,8 +66,9 @@ class TakeRecorder:
             return
         marks, position = self.capture.last_mark()
         if marks > self._marks_before:
+            self._marks_before = marks
             gap = (position - self._start_position) % self.capture.ring_frames
-            self.take = self.store._update(self.take.take_id, align_frames=gap + self._align_after_backing)
+            self.take = self.store.set_align_frames(self.take.take_id, gap + self._align_after_backing)
             self._align_after_backing = None
 
     def pump(self) -> None:
@@ -88,9 +89,16 @@ class TakeRecorder:
         writer, self._writer = self._writer, None
         if not writer.done:
             self._writer_tail(writer)
-        self._line_up()
+        try:
+            self._line_up()
+        except TakeError:
+            pass  # the details could not be updated (a full disk): recover() fixes them on the next start
         frames = writer.stop()
-        self.take = self.store.finish(self.take, frames)
+        try:
+            self.take = self.store.finish(self.take, frames)
+        except TakeError as error:  # the sound is whole; its details are made whole on the next start
+            if self.on_problem:
+                self.on_problem(str(error))
         return self.take
 
     def _writer_tail(self, writer: TakeWriter) -> None:

@@ -13,8 +13,9 @@ flush_interval_s, so a power cut loses at most about that much.
 When the disk is slow the queue holds QUEUE_S of audio; beyond that a block is dropped and counted
 as an overrun, and the frames lost are written as silence once there is room again, so the rest
 of the take stays in time with its backing. When the disk is full (or refuses a bigger file, or
-has less than KEEP_FREE_BYTES left), recording stops, the file keeps every whole frame written, `problem` says so in plain words and
-on_problem(message) is called once, from the writer thread (hand it on to the UI thread).
+has less than KEEP_FREE_BYTES left), recording stops, the file keeps every whole frame written,
+`problem` says so in plain words, and on_problem(message) is called once, from the writer thread
+(hand it on to the UI thread).
 """
 
 from __future__ import annotations

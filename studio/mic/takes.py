@@ -6,7 +6,7 @@
         new_take(sample_rate, channels, **details) -> (TakeInfo, wav_path)    named "Take 1", "Take 2"...
         finish(info, frames) -> TakeInfo    the take is whole: recording=False
         list() -> [TakeInfo]                newest first
-        rename, set_best (one best take), set_lyrics
+        rename, set_best (one best take), set_lyrics, set_align_frames
         delete -> the trash folder; undelete brings it back; list_trash; empty_trash really deletes
         recover() -> [TakeInfo]             takes the app stopped in the middle of, made whole again
         free_seconds, check_space           how much recording fits; a plain warning when little does
@@ -265,6 +265,10 @@ class TakeStore:
 
     def set_lyrics(self, take_id: str, lyrics: str) -> TakeInfo:
         return self._update(take_id, lyrics=_check_lyrics(lyrics))
+
+    def set_align_frames(self, take_id: str, align_frames: int) -> TakeInfo:
+        """How many frames at the take's start to skip to line it up with its backing (the engine's word)."""
+        return self._update(take_id, align_frames=check_whole_number("align_frames", align_frames, 0, 2**40))
 
     def set_best(self, take_id: str, best: bool = True) -> TakeInfo:
         """Mark one take as the best (and no other), or unmark it."""

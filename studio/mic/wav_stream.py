@@ -10,8 +10,9 @@
 
 Why not soundfile for writing: libsndfile writes the header's sizes only when the file is closed.
 Its flush() (sf_write_sync) fsyncs without them, and the command that would patch them
-(SFC_UPDATE_HEADER_NOW) is not reachable through soundfile; until the close, the header says the
-file holds no sound at all, so a crash leaves a file most players open as empty.
+(SFC_UPDATE_HEADER_NOW) is not reachable through soundfile. Until the close the header counts no
+sound at all, and what a crash leaves is then up to the reader: libsndfile guesses from the
+file's length, a strict reader finds an empty take.
 
 Why 32-bit float by default: the engine hands us float32, so the take is written exactly as it
 was heard, with no conversion in the writer thread, and a take louder than 0 dBFS (a shout into

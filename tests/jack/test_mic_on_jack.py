@@ -3,6 +3,7 @@
 and unchanged (by correlation)."""
 
 import threading
+import time
 
 import jack
 import numpy as np
@@ -95,6 +96,7 @@ def test_a_voice_sung_in_time_lands_in_time_in_the_take(jack_server):
         engine.drain_events()
         engine.act("mic", "recording", 1)
         wait_for(lambda: singer.sung.is_set(), timeout_s=10, what="the phrase to be sung")
+        time.sleep(0.3)  # the end of the phrase reaches the take (a block or two later)
         engine.act("mic", "recording", 0)
         saved = []
         wait_for(lambda: saved.extend(e for e in engine.drain_events() if e.kind == "take_saved") or saved,

@@ -7,6 +7,7 @@ import json
 import os
 import random
 import signal
+import statistics
 import subprocess
 import sys
 import threading
@@ -21,7 +22,7 @@ from studio.mic import take_writer as take_writer_module
 from studio.mic import wav_stream
 from studio.mic.take_writer import TakeError, TakeWriter, clock_text
 from studio.mic.takes import TakeStore, recovered_message
-from tests.studio.mic.record_until_killed import RAMP_PERIOD, ramp
+from tests.studio.mic.record_until_killed import ramp
 
 RATE = 48000
 REPO = Path(__file__).resolve().parents[3]
@@ -201,8 +202,8 @@ def test_a_file_size_limit_stops_the_take_and_keeps_everything_before(tmp_path):
     assert result.returncode == 0, result.stderr
     summary = json.loads(result.stdout.splitlines()[-1])
     frames = (limit_bytes - 58) // 4  # 58: the float header; the partial last frame is cut off
-    assert summary["problem"] == \
-        "The take reached the largest file this disk can hold, so recording stopped at 0:01. Everything up to then is kept."
+    assert summary["problem"] == ("The take reached the largest file this disk can hold, so recording stopped "
+                                  "at 0:01. Everything up to then is kept.")
     assert summary["on_problem"] == [summary["problem"]]
     assert summary["frames"] == frames
     assert kept_frames(tmp_path / "take-0001.wav") == frames
@@ -210,16 +211,25 @@ def test_a_file_size_limit_stops_the_take_and_keeps_everything_before(tmp_path):
     assert (take.frames, take.recording) == (frames, False)
 
 
+def mount_tmpfs(options: str, mount_point: Path) -> str:
+    """Mount a tmpfs; "" when it worked, else why not (CI containers usually may not mount)."""
+    try:
+        done = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(mount_point)],
+                              capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return str(error)
+    return "" if done.returncode == 0 else (done.stderr.strip() or f"mount exited with {done.returncode}")
+
+
 @pytest.fixture
 def small_disk(tmp_path):
     """A real 2 MiB disk (tmpfs), where the system allows mounting one."""
     mount_point = tmp_path / "small-disk"
     mount_point.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount_point)],
-                          capture_output=True, text=True)
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a small tmpfs disk here ({done.stderr.strip() or 'not allowed'}); "
-                    "the full disk is tested with a stand-in write instead")
+    why_not = mount_tmpfs("size=2m", mount_point)
+    if why_not:
+        pytest.skip(f"cannot mount a small tmpfs disk here ({why_not}); the full disk is still tested "
+                    "with a stand-in write and with RLIMIT_FSIZE")
     try:
         yield mount_point
     finally:
@@ -262,14 +272,16 @@ def test_write_never_waits_for_a_stalled_disk_and_keeps_the_take_in_time(tmp_pat
         real_append(frames)
 
     writer._wav.append = stalled_append
-    kept, slowest_s = [], 0.0
+    kept, took_s = [], []
     handed = 0
-    for block in blocks(RATE * 2):  # 2 s into a queue of 0.5 s, the writer thread stuck
+    for block in blocks(RATE * 2):  # 2 s into a queue of 0.5 s, the writer thread stuck for 10 s
         started = time.perf_counter()
         kept.append(writer.write(block))
-        slowest_s = max(slowest_s, time.perf_counter() - started)
+        took_s.append(time.perf_counter() - started)
         handed += len(block)
-    assert slowest_s < 0.05, f"write() took {slowest_s * 1000:.1f} ms"
+    # Never waiting for the stalled writer; the bound on the slowest call only allows for a busy machine.
+    assert statistics.median(took_s) < 0.001 and max(took_s) < 0.5, \
+        f"write() took {statistics.median(took_s) * 1e6:.0f} µs (median), {max(took_s) * 1000:.1f} ms (slowest)"
     first_dropped = kept.index(False) * 256
     assert kept == [True] * kept.index(False) + [False] * (len(kept) - kept.index(False))
     assert writer.overruns == kept.count(False) and writer.frames_dropped == handed - first_dropped
@@ -338,11 +350,10 @@ def read_only_folder(tmp_path):
         yield folder
         folder.chmod(0o755)
         return
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=64k", "tmpfs", str(folder)],
-                          capture_output=True, text=True)
-    if done.returncode != 0:
+    why_not = mount_tmpfs("ro,size=64k", folder)
+    if why_not:
         pytest.skip("running as root (which ignores folder permissions) and cannot mount a read-only disk "
-                    f"here ({done.stderr.strip() or 'not allowed'}); the stand-in test covers the message")
+                    f"here ({why_not}); the stand-in test covers the message")
     try:
         yield folder
     finally:
@@ -355,7 +366,7 @@ def test_a_really_read_only_folder_is_said_before_anything_is_recorded(read_only
     assert str(error.value) in (f"Nothing was recorded, because the folder for takes is read-only: {read_only_folder}",
                                 "Nothing was recorded, because the app is not allowed to write in the folder "
                                 f"for takes: {read_only_folder}")
-    with pytest.raises(TakeError, match=f"^Takes cannot be recorded, because "):
+    with pytest.raises(TakeError, match="^Takes cannot be recorded, because "):
         TakeStore(read_only_folder).check_folder()
 
 

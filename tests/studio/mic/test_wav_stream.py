@@ -121,7 +121,7 @@ def test_a_file_still_being_written_is_never_repaired(tmp_path):
     with WavStreamWriter(path, RATE) as writer:
         writer.append(noise(100))
         assert is_being_written(path)
-        with pytest.raises(WavBusyError, match=f"^This recording is still being made, so it was left as it is: "):
+        with pytest.raises(WavBusyError, match="^This recording is still being made, so it was left as it is: "):
             repair_wav(path)
     assert not is_being_written(path)
     assert repair_wav(path) == 100
@@ -130,8 +130,10 @@ def test_a_file_still_being_written_is_never_repaired(tmp_path):
 @pytest.mark.parametrize("raw, message", [
     (b"", f"{DAMAGED} (the file is empty)"),
     (b"RIFF\x10\x00", f"{DAMAGED} (it ends before its header does)"),
-    (b"RIFF\x24\x00\x00\x00WAVEfmt \x10\x00\x00\x00\x03\x00", f"{DAMAGED} (the description of its format is cut short)"),
-    (b"RIFF\x0c\x00\x00\x00WAVEdata\x00\x00\x00\x00", f"{DAMAGED} (its sound comes before the description of its format)"),
+    (b"RIFF\x24\x00\x00\x00WAVEfmt \x10\x00\x00\x00\x03\x00",
+     f"{DAMAGED} (the description of its format is cut short)"),
+    (b"RIFF\x0c\x00\x00\x00WAVEdata\x00\x00\x00\x00",
+     f"{DAMAGED} (its sound comes before the description of its format)"),
     (b'{"format": "ward-studio-take"}', "This file is not a WAV recording"),
 ])
 def test_a_damaged_file_says_what_is_wrong(tmp_path, raw, message):
