@@ -21,7 +21,7 @@ import time
 from dataclasses import replace
 
 from studio.controls import Action, check_action, default_values
-from studio.engine.messages import EngineEvent, EngineState, Restore, SetBeat, Shutdown
+from studio.engine.messages import EngineEvent, EngineState, PlayTake, Restore, SetBeat, Shutdown, StopTake
 from studio.settings import AudioSettings
 
 COMMAND_QUEUE_SIZE = 1024
@@ -91,6 +91,17 @@ class EngineClient:
             self._beat = beat
             queues = self._queues
         self._send(queues, SetBeat(beat))
+
+    def play_take(self, path: str, skip_frames: int, backing: str = "none") -> None:
+        """Play a recorded take (with its backing, or on its own); returns at once."""
+        with self._lock:
+            queues = self._queues
+        self._send(queues, PlayTake(str(path), int(skip_frames), backing))
+
+    def stop_take(self) -> None:
+        with self._lock:
+            queues = self._queues
+        self._send(queues, StopTake())
 
     def value(self, group: str, control: str) -> float:
         with self._lock:

@@ -15,7 +15,7 @@ from studio.audio.servers import AudioStartError, make_server
 from studio.controls import MIC_BACKINGS, Action, check_action
 from studio.engine.jack_monitor import JackMonitor, free_client_name
 from studio.beats.model import Beat
-from studio.engine.messages import EngineEvent, EngineState, Restore, SetBeat
+from studio.engine.messages import EngineEvent, EngineState, PlayTake, Restore, SetBeat, StopTake
 from studio.engine.pad_sounds import load_pad_sounds
 from studio.engine.silent_clock import SilentClock
 from studio.engine.studio_graph import StudioGraph
@@ -59,6 +59,7 @@ class LiveEngine:
         pad_sounds = load_pad_sounds(self.beat.kit, settings.sample_rate, emit)
         self.graph = StudioGraph(self.server, values, self.beat, pad_sounds)
         self.graph.out()
+        self._take_playing: tuple[str, float, bool] | None = None  # (path, ends at (monotonic), with backing)
         self.takes = TakeRecorder(self.graph.mic.capture, TakeStore(), settings.sample_rate,
                                   on_problem=lambda message: emit(EngineEvent("error", message)))
         self._recover_takes()
@@ -141,6 +142,10 @@ class LiveEngine:
                 self._record_take(False)  # Stop on the beat stops the take too
         elif isinstance(message, SetBeat):
             self._set_beat(message.beat)
+        elif isinstance(message, PlayTake):
+            self._play_take(message)
+        elif isinstance(message, StopTake):
+            self._stop_take()
         elif isinstance(message, Restore):
             for (group, control), value in message.values.items():
                 self.handle(Action(group, control, value))
@@ -158,6 +163,7 @@ class LiveEngine:
     # --- takes ------------------------------------------------------------------------
     def _record_take(self, on: bool) -> None:
         if on and not self.takes.recording:
+            self._stop_take()
             backing = MIC_BACKINGS[self.graph.values[("mic", "backing")]]
             if self.graph.sequencer.playing:
                 backing = "beat"  # sung over the beat already playing: no count-in, no alignment to it
@@ -180,6 +186,30 @@ class LiveEngine:
             if take is not None:
                 self._emit(EngineEvent("take_saved", f"{take.name} was saved ({take.length_s:.1f} s).",
                                        {"take": asdict(take)}))
+
+    def _play_take(self, message: PlayTake) -> None:
+        self._stop_take()
+        if self.takes.recording:
+            return  # never over a take being recorded
+        try:
+            duration_s = self.graph.take_player.load(message.path, message.skip_frames, self.settings.sample_rate)
+        except Exception as error:  # OSError, or pyo's own when the file is not audio
+            self._emit(EngineEvent("error", f"This take could not be played ({error})."))
+            return
+        with_backing = message.backing in ("beat", "metronome")
+        self.graph.take_player.start(with_backing)
+        if with_backing:
+            self.graph.start_backing(message.backing, count_in=False)
+        self._take_playing = (message.path, time.monotonic() + duration_s + 0.1, with_backing)
+
+    def _stop_take(self) -> None:
+        if self._take_playing is None:
+            return
+        _, _, with_backing = self._take_playing
+        self._take_playing = None
+        self.graph.take_player.stop()
+        if with_backing:
+            self.graph.stop_backing()
 
     def _round_trip_frames(self) -> int:
         """How late a voice sung in time with the backing lands in the take: the backing's
@@ -255,6 +285,8 @@ class LiveEngine:
         g.tick()
         self.send_recorded_hits()
         self.takes.pump()
+        if self._take_playing is not None and time.monotonic() > self._take_playing[1]:
+            self._stop_take()  # played to its end
         left_db, right_db = g.master.meter_db()
         return EngineState(
             backend=self.backend,
@@ -281,6 +313,7 @@ class LiveEngine:
             mic_too_loud=g.mic.too_loud(),
             take_recording=self.takes.recording,
             take_seconds=round(self.takes.seconds, 2),
+            take_playing=self._take_playing[0] if self._take_playing else "",
             engine_pid=os.getpid(),
             uptime_s=round(time.monotonic() - self._started_at, 2),
         )

@@ -1,6 +1,7 @@
 """What crosses between the app and the engine process: small picklable messages.
 
 In: :class:`~studio.controls.Action` (change a control), :class:`SetBeat` (the beat to play),
+:class:`PlayTake` and :class:`StopTake` (a recorded take),
 :class:`Restore` (after a restart) and :class:`Shutdown`. Out: :class:`EngineState` snapshots at about 25 Hz and
 :class:`EngineEvent` notices for what happened.
 """
@@ -25,6 +26,19 @@ class SetBeat(NamedTuple):
     """Play this beat (studio.beats.model.Beat): its steps, tempo, swing, pads and kit."""
 
     beat: object
+
+
+class PlayTake(NamedTuple):
+    """Play a recorded take: its WAV from skip_frames on (its align_frames), with its backing
+    ("beat" or "metronome", started with it, no count-in) or on its own ("none")."""
+
+    path: str
+    skip_frames: int
+    backing: str = "none"
+
+
+class StopTake(NamedTuple):
+    """Stop the take playing (and the backing it started)."""
 
 
 class Shutdown(NamedTuple):
@@ -71,6 +85,7 @@ class EngineState:
     mic_too_loud: bool = False  # a sample reached full scale in the last second or so
     take_recording: bool = False  # a take is being recorded (see "take_saved" events)
     take_seconds: float = 0.0  # of the take being recorded
+    take_playing: str = ""  # the path of the take playing back, "" for none
     controls: dict = field(default_factory=dict)  # (group, control) -> value, as the engine has them
     engine_pid: int = 0
     uptime_s: float = 0.0

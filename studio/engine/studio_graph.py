@@ -22,6 +22,7 @@ from studio.melody.instrument_synth import SOUNDS
 from studio.melody.melodic_graph import MelodicPads
 from studio.melody.scales import SCALE_NAMES
 from studio.mic.mic_graph import EFFECTS as MIC_EFFECTS, MicChannel
+from studio.mic.take_player import TakePlayer
 
 
 class StudioGraph:
@@ -60,8 +61,9 @@ class StudioGraph:
         self.mic = MicChannel(server, mic_source, gain_db=v[("mic", "gain_db")], monitor_db=v[("mic", "monitor_db")],
                               backing_started=self.sequencer.song_started)
         self._apply_mic()
+        self.take_player = TakePlayer(self.sequencer.song_started)
         self.master: MasterBus = build_master_bus(
-            [self.transport.output, self.sequencer.output, self.keys.output, self.mic.output],
+            [self.transport.output, self.sequencer.output, self.keys.output, self.mic.output, self.take_player.output],
             volume_db=v[("master", "volume_db")],
             headphone_cap_db=v[("master", "headphone_cap_db")],
             muted=bool(v[("master", "mute")]),
@@ -159,14 +161,15 @@ class StudioGraph:
         beat = self.sequencer.beat
         return step_sample(steps, beat.bpm, beat.swing, int(self.server.getSamplingRate()))
 
-    def start_backing(self, backing: str) -> None:
+    def start_backing(self, backing: str, count_in: bool = True) -> None:
         """Start what plays under a take: the beat, or its click alone, after the count-in
-        (count_in_frames), from the next audio block; or nothing."""
+        (count_in_frames; none for a take played back), from the next audio block; or nothing."""
         if backing == "none":
             return
         self.sequencer.set_pads_heard(backing == "beat")
         self.sequencer.set_metronome(backing == "metronome" or bool(self.values[("beats", "metronome")]))
-        self.sequencer.play(count_in_steps=int(self.values[("beats", "count_in_bars")]) * STEPS_PER_BAR)
+        bars = int(self.values[("beats", "count_in_bars")]) if count_in else 0
+        self.sequencer.play(count_in_steps=bars * STEPS_PER_BAR)
         self.values[("beats", "playing")] = 1.0
 
     def stop_backing(self) -> None:

@@ -52,3 +52,31 @@ def test_a_take_cut_short_by_kill_9_comes_back_when_the_engine_restarts(engine):
     assert "Take 1" in recovered[0].message
     wait_for(lambda: engine.state.uptime_s > 0.5, what="the new engine to settle")
     assert not engine.state.take_recording  # a restarted engine does not carry on recording
+
+
+def test_a_take_plays_back_with_its_backing_and_stops_at_its_end(engine):  # noqa: F811
+    engine.act("beats", "count_in_bars", 0)
+    engine.act("mic", "recording", 1)
+    wait_for(lambda: engine.state.take_seconds >= 1.0, what="a second of take")
+    engine.act("mic", "recording", 0)
+    saved = []
+    wait_for(lambda: saved.extend(take_events(engine, "take_saved")) or saved, what="the saved take")
+    take = saved[0].data["take"]
+    path = str(TakeStore().wav_path(take["take_id"]))
+    wait_for(lambda: not engine.state.beats_playing, what="the backing to stop")
+    engine.play_take(path, take["align_frames"], take["backing"])
+    wait_for(lambda: engine.state.take_playing == path and engine.state.beats_playing, what="the take and its beat")
+    wait_for(lambda: engine.state.take_playing == "", timeout_s=5, what="the take to end")
+    wait_for(lambda: not engine.state.beats_playing, what="its beat to stop with it")
+
+
+def test_a_take_that_cannot_be_read_is_said(engine, tmp_path):  # noqa: F811
+    broken = tmp_path / "broken.wav"
+    broken.write_bytes(b"RIFF nonsense")
+    engine.drain_events()
+    engine.play_take(str(broken), 0, "none")
+    errors = []
+    wait_for(lambda: errors.extend(e for e in engine.drain_events() if e.kind == "error") or errors,
+             what="the error")
+    assert errors[0].message.startswith("This take could not be played")
+    assert engine.state.take_playing == ""
