@@ -38,6 +38,7 @@ class FakeEngineClient:
         self.events: list[EngineEvent] = []
         self.settings_changes: list[AudioSettings] = []
         self.beats = []  # every beat the UI asked the engine to play (copies), oldest first
+        self.takes_played: list = []  # (path, skip_frames, backing) per play_take, None per stop_take
         self._values = default_values()
 
     def start(self):
@@ -57,6 +58,14 @@ class FakeEngineClient:
 
     def set_beat(self, beat):
         self.beats.append(copy.deepcopy(beat))
+
+    def play_take(self, path, skip_frames, backing="none"):
+        self.takes_played.append((str(path), skip_frames, backing))
+        self.state.take_playing = str(path)
+
+    def stop_take(self):
+        self.takes_played.append(None)
+        self.state.take_playing = ""
 
     def drain_events(self):
         events, self.events = self.events, []

@@ -1,0 +1,1 @@
+"""The Mic app: record vocals and raps over a beat."""

@@ -1,0 +1,97 @@
+"""The Mic app's session (no screen): controls reach the engine, takes are listed, played,
+renamed, marked, deleted and brought back, and the lyric pad's words go with the next take."""
+
+import numpy as np
+import pytest
+
+from apps.mic.mic_session import MicSession
+from studio.engine.messages import EngineEvent, EngineState
+from studio.mic.take_writer import TakeWriter
+from studio.mic.takes import TakeStore
+from tests.apps.apps_test_support import FakeEngineClient
+
+
+def make_take(store: TakeStore, seconds: float = 1.0, **details):
+    info, path = store.new_take(48000, 1, **details)
+    writer = TakeWriter(path, 48000).start()
+    writer.write(np.zeros(int(seconds * 48000), dtype=np.float32))
+    return store.finish(info, writer.stop())
+
+
+@pytest.fixture
+def session(tmp_path):
+    client, problems = FakeEngineClient(), []
+    store = TakeStore(tmp_path / "takes")
+    made = MicSession(client, store, on_problem=problems.append)
+    made.problems = problems
+    return made
+
+
+def test_controls_reach_the_engine_and_stay_in_range(session):
+    assert session.change_gain(50) == 40.0
+    session.set_monitor(True)
+    session.set_effect("echo", True)
+    session.set_backing("metronome")
+    session.set_count_in_bars(2)
+    client = session.client
+    assert client.sent("mic", "gain_db") == [40.0] and client.sent("mic", "monitor") == [1.0]
+    assert session.effects == {"gate": False, "radio": False, "echo": True, "reverb": False}
+    assert session.backing == "metronome" and client.sent("beats", "count_in_bars") == [2.0]
+    with pytest.raises(ValueError, match="effect must be one of gate, radio, echo, reverb"):
+        session.set_effect("autotune", True)
+
+
+def test_record_and_stop(session):
+    session.record(True)
+    assert session.recording and session.client.sent("mic", "recording") == [1.0]
+    session.record(False)
+    assert not session.recording and session.client.sent("mic", "recording") == [1.0, 0.0]
+
+
+def test_the_words_for_the_next_take_are_saved_with_it_and_survive_a_restart(session):
+    session.set_lyrics("I got a feeling")
+    again = MicSession(session.client, session.store)
+    assert again.lyrics == "I got a feeling"  # kept in a file: the app may close before the take
+    take = make_take(session.store)
+    session.handle_event(EngineEvent("take_saved", "", {"take": {"take_id": take.take_id}}))
+    assert session.takes()[0].lyrics == "I got a feeling"
+    assert session.lyrics == ""  # the pad is fresh for the next take
+    session.select_take(take.take_id)
+    assert session.lyrics == "I got a feeling"
+    session.set_lyrics("I got a feeling, oh")
+    assert session.store.list()[0].lyrics == "I got a feeling, oh"
+
+
+def test_takes_play_with_their_backing_rename_best_delete_and_undo(session):
+    first = make_take(session.store, backing="beat", align_frames=1234)
+    second = make_take(session.store)
+    session.refresh_takes()
+    assert [take.take_id for take in session.takes()] == [second.take_id, first.take_id]
+    session.play_take(first.take_id)
+    assert session.client.takes_played[-1] == (str(session.store.wav_path(first.take_id)), 1234, "beat")
+    assert session.playing_take_id == first.take_id
+    session.client.state.take_playing = ""  # it played to its end
+    session.show_state(session.client.state)
+    assert session.playing_take_id is None
+    session.rename(first.take_id, "Verse")
+    session.set_best(first.take_id)
+    assert [(take.name, take.best) for take in session.takes()] == [("Take 2", False), ("Verse", True)]
+    assert session.delete(first.take_id) == "Verse"
+    assert [take.take_id for take in session.takes()] == [second.take_id]
+    session.undelete(first.take_id)
+    assert len(session.takes()) == 2
+
+
+def test_a_bad_name_is_said_not_raised(session):
+    take = make_take(session.store)
+    session.refresh_takes()
+    session.rename(take.take_id, "")
+    assert session.problems and session.takes()[0].name == "Take 1"
+
+
+def test_the_input_hint():
+    assert MicSession.input_hint(EngineState(mic_too_loud=True))[0] == "too_loud"
+    quiet = EngineState(take_recording=True, take_seconds=5.0, mic_level_db=-50.0)
+    assert MicSession.input_hint(quiet) == ("too_quiet", "A bit quiet: come closer to the microphone, "
+                                                         "or turn the gain up.")
+    assert MicSession.input_hint(EngineState(mic_level_db=-50.0))[0] == "ok"  # not while idle
