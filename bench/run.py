@@ -62,6 +62,7 @@ SECTIONS = [
     Section("beat_voices", "9. CPU with 16 voices playing", "beats:measure_voices"),
     Section("midi_latency", "10. MIDI-to-sound latency", "midi_latency:measure_midi_latency"),
     Section("take_recovery", "11. Recovering a 10-minute take after a crash", "mic_recovery:measure_take_recovery"),
+    Section("mic_live", "12. Microphone on JACK: monitoring latency and takes under load", "mic_live:measure_mic"),
 ]
 
 _started_at = time.monotonic()

@@ -185,7 +185,8 @@ class LiveEngine:
             self.graph.stop_backing()
             if take is not None:
                 self._emit(EngineEvent("take_saved", f"{take.name} was saved ({take.length_s:.1f} s).",
-                                       {"take": asdict(take)}))
+                                       {"take": asdict(take), "overruns": self.takes.last_overruns,
+                                        "lost_frames": self.takes.last_lost_frames}))
 
     def _play_take(self, message: PlayTake) -> None:
         self._stop_take()

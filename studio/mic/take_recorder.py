@@ -31,6 +31,7 @@ class TakeRecorder:
         self.take: TakeInfo | None = None
         self._writer: TakeWriter | None = None
         self.lost_frames_at_start = 0
+        self.last_overruns = self.last_lost_frames = 0
 
     @property
     def recording(self) -> bool:
@@ -94,6 +95,9 @@ class TakeRecorder:
         except TakeError:
             pass  # the details could not be updated (a full disk): recover() fixes them on the next start
         frames = writer.stop()
+        # Blocks the writer's queue had no room for, and frames the capture ring lost: 0 and 0
+        # unless the engine's loop or the disk stalled for seconds (make bench measures them).
+        self.last_overruns, self.last_lost_frames = writer.overruns, self.lost_frames
         try:
             self.take = self.store.finish(self.take, frames)
         except TakeError as error:  # the sound is whole; its details are made whole on the next start
