@@ -98,7 +98,7 @@ CONTROLS: dict[tuple[str, str], ControlSpec] = _specs(
                 description="Hear the microphone in the headphones (off: no feedback through speakers)"),
     ControlSpec("mic", "monitor_db", SILENCE_DB, 0.0, -6.0, "dB", description="Loudness of the voice in the headphones"),
     *(ControlSpec("mic", effect, 0.0, 1.0, 0.0, is_switch=True, description=f"Voice effect: {effect}")
-      for effect in ("gate", "radio", "echo", "reverb")),
+      for effect in ("gate", "tune", "radio", "echo", "reverb")),
     ControlSpec("mic", "backing", 0.0, 2.0, 2.0, whole_number=True,
                 description="What plays while a take records: 0 nothing, 1 the click alone, 2 the beat"),
     # Not kept: after an engine restart the interrupted take is recovered, not carried on.

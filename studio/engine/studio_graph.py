@@ -20,7 +20,7 @@ from studio.controls import NOTE_REPEAT_RATES, Action, check_action, default_val
 from studio.beats.pad_sounds import PadSounds
 from studio.melody.instrument_synth import SOUNDS
 from studio.melody.melodic_graph import MelodicPads
-from studio.melody.scales import SCALE_NAMES
+from studio.melody.scales import SCALE_NAMES, SCALES
 from studio.mic.mic_graph import EFFECTS as MIC_EFFECTS, MicChannel
 from studio.mic.take_player import TakePlayer
 
@@ -135,6 +135,7 @@ class StudioGraph:
             self._set_note_repeat(action.value)
         elif group == "keys":
             self._apply_keys(action.control)
+            self._apply_mic()  # the voice's tuning follows the key
         elif group == "mic" and action.control != "recording":
             self._apply_mic()
 
@@ -150,6 +151,7 @@ class StudioGraph:
 
     def _apply_mic(self) -> None:
         v = self.values
+        self.mic.set_key(int(v[("keys", "root")]), SCALES[SCALE_NAMES[int(v[("keys", "scale")])]])
         self.mic.set_gain_db(v[("mic", "gain_db")])
         self.mic.set_monitor(bool(v[("mic", "monitor")]), v[("mic", "monitor_db")])
         for effect in MIC_EFFECTS:

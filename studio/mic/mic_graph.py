@@ -3,7 +3,13 @@ through voice effects, and capture for recording (capture.py).
 
     input -> gain -> capture (the take: dry, as sung)
                   -> meter (peak, and a "too loud" hold after any clipped sample)
-                  -> gate -> radio -> echo -> reverb -> monitor level -> headphones (master bus)
+                  -> gate -> tune -> radio -> echo -> reverb -> monitor level -> headphones (master bus)
+
+"tune" is a gentle pitch correction to the session's key (the beat's key, as on the note
+pads): pyo's Yin follows the sung pitch, Snap finds the nearest note of the scale, and a
+phase vocoder (PVAnal/PVTranspose/PVSynth) moves the voice TUNE_STRENGTH of the way there,
+gliding, only while singing. It adds TUNE_FFT_SIZE frames of delay (21 ms at 48 kHz) to what the
+singer hears, only while on. (pyo 1.1's Harmonizer put out NaN here, so it is not used.)
 
 Takes are recorded dry so that an effect can be changed after singing; the effects shape only
 what the singer hears (and, later, playback). Every effect is built once and stopped while
@@ -26,7 +32,12 @@ GATE_THRESHOLD_DB = -48.0
 RADIO_CENTRE_HZ, RADIO_Q = 1400.0, 1.1
 ECHO_DELAY_S, ECHO_FEEDBACK, ECHO_LEVEL = 0.32, 0.35, 0.45
 REVERB_SIZE, REVERB_DAMP, REVERB_WET = 0.75, 0.5, 0.3
-EFFECTS = ("gate", "radio", "echo", "reverb")
+TUNE_STRENGTH = 0.7  # of the way to the nearest note: gentle, the voice stays a voice
+TUNE_GLIDE_S = 0.04
+TUNE_FFT_SIZE = 1024  # the phase vocoder's window: its delay, kept short for the singer's ears
+TUNE_MAKEUP = 1.33  # the phase vocoder's output is this much quieter than its input (measured)
+TUNE_LISTEN_DB = -45.0  # below this the voice is not followed (noise has no pitch)
+EFFECTS = ("gate", "tune", "radio", "echo", "reverb")
 GLIDE_S = 0.03
 
 
@@ -48,6 +59,19 @@ class MicChannel:
         x = self.signal
         gate = pyo.Gate(x, thresh=GATE_THRESHOLD_DB, risetime=0.005, falltime=0.15, lookahead=1.0)
         x, self._effects["gate"] = pyo.Interp(x, gate, interp=self._on["gate"]), [gate]
+        pitch_hz = pyo.Yin(x, tolerance=0.2, minfreq=70, maxfreq=1000, cutoff=1200, winsize=1024)
+        sung_note = pyo.FToM(pyo.Clip(pitch_hz, 60.0, 1200.0))  # never log(0): no pitch found yet reads 0 Hz
+        self._key_notes = pyo.Snap(sung_note, choice=list(range(12)), scale=0)
+        singing = pyo.Compare(self._peak, db_to_amp(TUNE_LISTEN_DB), ">")
+        shift = pyo.Port((self._key_notes - sung_note) * singing * TUNE_STRENGTH,
+                         risetime=TUNE_GLIDE_S, falltime=TUNE_GLIDE_S)
+        ratio = pyo.Pow(2.0, shift * (1.0 / 12.0))
+        analysis = pyo.PVAnal(x, size=TUNE_FFT_SIZE, overlaps=4)
+        moved = pyo.PVTranspose(analysis, transpo=ratio)
+        tuned = pyo.PVSynth(moved, mul=TUNE_MAKEUP)
+        x = pyo.Interp(x, tuned, interp=self._on["tune"])
+        self._effects["tune"] = [pitch_hz, sung_note, self._key_notes, singing, shift, ratio, analysis, moved,
+                                 tuned]
         band = pyo.Biquadx(x, freq=RADIO_CENTRE_HZ, q=RADIO_Q, type=2, stages=2)
         crunch = pyo.Disto(band, drive=0.5, slope=0.6, mul=2.0)
         x, self._effects["radio"] = pyo.Interp(x, crunch, interp=self._on["radio"]), [band, crunch]
@@ -61,6 +85,10 @@ class MicChannel:
         self._keep = [rectified, clipped, x]
         for name in EFFECTS:
             self.set_effect(name, False)
+
+    def set_key(self, root: int, scale_semitones) -> None:
+        """The key "tune" pulls the voice to: a root (0 = C) and the scale's semitones above it."""
+        self._key_notes.choice = sorted({(root + step) % 12 for step in scale_semitones})
 
     def set_gain_db(self, gain_db: float) -> None:
         self._gain.value = db_to_amp(gain_db)

@@ -35,9 +35,9 @@ def test_controls_reach_the_engine_and_stay_in_range(session):
     session.set_count_in_bars(2)
     client = session.client
     assert client.sent("mic", "gain_db") == [40.0] and client.sent("mic", "monitor") == [1.0]
-    assert session.effects == {"gate": False, "radio": False, "echo": True, "reverb": False}
+    assert session.effects == {"gate": False, "tune": False, "radio": False, "echo": True, "reverb": False}
     assert session.backing == "metronome" and client.sent("beats", "count_in_bars") == [2.0]
-    with pytest.raises(ValueError, match="effect must be one of gate, radio, echo, reverb"):
+    with pytest.raises(ValueError, match="effect must be one of gate, tune, radio, echo, reverb"):
         session.set_effect("autotune", True)
 
 

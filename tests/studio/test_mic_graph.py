@@ -109,5 +109,30 @@ def test_the_gate_silences_a_quiet_hiss_and_lets_a_voice_through():
 
 
 def test_an_unknown_effect_is_named():
-    with pytest.raises(ValueError, match="effect must be one of gate, radio, echo, reverb"):
+    with pytest.raises(ValueError, match="effect must be one of gate, tune, radio, echo, reverb"):
         render_mic(0.01, setup=lambda mic: mic.set_effect("autotune", True))
+
+
+def test_tune_pulls_a_flat_note_towards_the_key():
+    """A sung A a third of a semitone flat (432 Hz) in A minor pentatonic comes out closer to 440."""
+    def measure(tune_on):
+        holder = {}
+
+        def build(server):
+            voice = pyo.Sine(432.0, mul=0.3)
+            mic = MicChannel(server, source=voice)
+            mic.set_key(9, (0, 3, 5, 7, 10))
+            mic.set_monitor(True, 0.0)
+            mic.set_effect("tune", tune_on)
+            holder.update(mic=mic, voice=voice)
+            return mic.output
+
+        audio = render_manual(build, 1.5, SR, BLOCK)
+        part = audio[0, SR:SR + 16384] * np.hanning(16384)
+        spectrum = np.abs(np.fft.rfft(part, 8 * 16384))
+        return np.argmax(spectrum) * SR / (8 * 16384)
+
+    plain, tuned = measure(False), measure(True)
+    assert plain == pytest.approx(432, abs=1)
+    cents = 1200 * np.log2(tuned / 440.0)
+    assert -20 < cents < 0  # 70 % of the way from -31 cents: about -9
