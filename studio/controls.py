@@ -93,6 +93,8 @@ CONTROLS: dict[tuple[str, str], ControlSpec] = _specs(
     *(ControlSpec("keys", f"note_{pad}", 0.0, 1.0, 0.0, momentary=True,
                   description=f"Play note pad {pad} at this velocity; 0 lets it go") for pad in range(1, 17)),
     # The microphone (studio/mic).
+    ControlSpec("mic", "input", 1.0, 16.0, 1.0, whole_number=True,
+                description="Which of the sound card's inputs is the microphone (1 = the first)"),
     ControlSpec("mic", "gain_db", -20.0, 40.0, 0.0, "dB", description="Input gain of the microphone"),
     ControlSpec("mic", "monitor", 0.0, 1.0, 0.0, is_switch=True,
                 description="Hear the microphone in the headphones (off: no feedback through speakers)"),

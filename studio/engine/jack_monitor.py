@@ -62,6 +62,24 @@ class JackMonitor:
         """JACK's latency for a port: capture (from the physical input) or playback (to the output)."""
         return port_latency_frames(self._client, port_name, capture)
 
+    def microphones(self) -> list[str]:
+        """The sound card's inputs (physical capture ports), in order: system:capture_1 ..."""
+        return [port.name for port in self._client.get_ports(is_audio=True, is_output=True, is_physical=True)]
+
+    def connected_to(self, port_name: str) -> list[str]:
+        try:
+            return [port.name for port in self._client.get_all_connections(port_name)]
+        except Exception:  # jack.JackError: no such port
+            return []
+
+    def plug_in(self, source: str, destination: str) -> None:
+        """Connect only source to destination (what was connected before is let go)."""
+        for old in self.connected_to(destination):
+            if old != source:
+                self._client.disconnect(old, destination)
+        if source not in self.connected_to(destination):
+            self._client.connect(source, destination)
+
     def close(self) -> None:
         if not self.server_gone:
             with contextlib.suppress(Exception):

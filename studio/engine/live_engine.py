@@ -59,6 +59,7 @@ class LiveEngine:
         pad_sounds = load_pad_sounds(self.beat.kit, settings.sample_rate, emit)
         self.graph = StudioGraph(self.server, values, self.beat, pad_sounds)
         self.graph.out()
+        self._mic_gone_said = False
         self._take_playing: tuple[str, float, bool] | None = None  # (path, ends at (monotonic), with backing)
         self.takes = TakeRecorder(self.graph.mic.capture, TakeStore(), settings.sample_rate,
                                   on_problem=lambda message: emit(EngineEvent("error", message)))
@@ -66,6 +67,8 @@ class LiveEngine:
         self.server.start()
         if self._clock is not None:
             self._clock.start()
+        if int(self.graph.values[("mic", "input")]) != 1:
+            self._plug_in_microphone()
 
     def _recover_takes(self) -> None:
         """A take that was being recorded when an engine (or the app) stopped is made whole."""
@@ -138,6 +141,8 @@ class LiveEngine:
                 self._record_take(bool(action.value))
                 return
             self.graph.apply(action)
+            if (action.group, action.control) == ("mic", "input"):
+                self._plug_in_microphone(announce=True)
             if (action.group, action.control, action.value) == ("beats", "playing", 0.0) and self.takes.recording:
                 self._record_take(False)  # Stop on the beat stops the take too
         elif isinstance(message, SetBeat):
@@ -159,6 +164,36 @@ class LiveEngine:
             self._emit(EngineEvent("error", f"This beat cannot be played: {error}"))
             return
         self.beat = beat
+
+    # --- the microphone's input -----------------------------------------------------------
+    def _plug_in_microphone(self, announce: bool = False) -> None:
+        """Connect the chosen sound-card input to our input (JACK only; pyo connects the first
+        one itself). A choice the card does not have is said, and the input stays as it was."""
+        if self._monitor is None or self._monitor.server_gone:
+            return
+        chosen = int(self.graph.values[("mic", "input")])
+        inputs = self._monitor.microphones()
+        if chosen > len(inputs):
+            if announce:
+                have = f"it has {len(inputs)}" if inputs else "it has none"
+                self._emit(EngineEvent("error", f"The sound card has no input {chosen}: {have}."))
+            return
+        try:
+            self._monitor.plug_in(inputs[chosen - 1], f"{self.server_name}:input_1")
+        except Exception as error:  # jack.JackError
+            self._emit(EngineEvent("error", f"The microphone could not be connected ({error})."))
+
+    def _check_microphone(self) -> None:
+        """While recording: say once if the microphone has gone (a USB microphone unplugged).
+        The take goes on, silent, so nothing before it is lost and it stays in time."""
+        if self._monitor is None or not self.takes.recording:
+            self._mic_gone_said = False
+            return
+        gone = not self._monitor.connected_to(f"{self.server_name}:input_1")
+        if gone and not self._mic_gone_said:
+            self._mic_gone_said = True
+            self._emit(EngineEvent("notice", "The microphone has gone (unplugged?). The take goes on, silent; "
+                                             "stop it and plug the microphone back in. Nothing recorded is lost."))
 
     # --- takes ------------------------------------------------------------------------
     def _record_take(self, on: bool) -> None:
@@ -288,6 +323,7 @@ class LiveEngine:
         self.takes.pump()
         if self._take_playing is not None and time.monotonic() > self._take_playing[1]:
             self._stop_take()  # played to its end
+        self._check_microphone()
         left_db, right_db = g.master.meter_db()
         return EngineState(
             backend=self.backend,

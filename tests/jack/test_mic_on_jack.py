@@ -122,3 +122,38 @@ def test_a_voice_sung_in_time_lands_in_time_in_the_take(jack_server):
     sung = song[lag:lag + len(phrase)]
     similarity = float(np.dot(sung, phrase) / (np.linalg.norm(sung) * np.linalg.norm(phrase)))
     assert similarity > 0.99  # the voice, unchanged: recorded dry, at unity gain
+
+
+def test_the_microphone_input_can_be_chosen_and_its_loss_is_said(jack_server):
+    engine = start_engine(buffer_size=256)
+    watcher = jack.Client("ward-test-mic-watcher", no_start_server=True)
+    try:
+        wait_for(lambda: "ward-studio:input_1" in jack_server.ports(), what="the engine's audio input")
+
+        def sources():
+            return sorted(port.name for port in watcher.get_all_connections("ward-studio:input_1"))
+
+        wait_for(lambda: sources() == ["system:capture_1"], what="pyo to plug the first input in")
+        engine.act("mic", "input", 2)
+        wait_for(lambda: sources() == ["system:capture_2"], what="the second input")
+        engine.drain_events()
+        engine.act("mic", "input", 9)
+        errors = []
+        wait_for(lambda: errors.extend(e.message for e in engine.drain_events() if e.kind == "error") or errors,
+                 what="the error")
+        assert errors[0] == "The sound card has no input 9: it has 2."
+        assert sources() == ["system:capture_2"]  # left as it was
+        engine.act("mic", "backing", 0)
+        engine.act("mic", "recording", 1)
+        wait_for(lambda: engine.state.take_recording, what="the take")
+        watcher.disconnect("system:capture_2", "ward-studio:input_1")  # the microphone is unplugged
+        notices = []
+        wait_for(lambda: notices.extend(e.message for e in engine.drain_events() if e.kind == "notice") or notices,
+                 what="the notice")
+        assert notices[0].startswith("The microphone has gone (unplugged?). The take goes on, silent")
+        assert engine.state.take_recording
+        engine.act("mic", "recording", 0)
+        wait_for(lambda: any(e.kind == "take_saved" for e in engine.drain_events()), what="the take to be kept")
+    finally:
+        watcher.close()
+        engine.stop()

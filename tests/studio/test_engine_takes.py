@@ -80,3 +80,29 @@ def test_a_take_that_cannot_be_read_is_said(engine, tmp_path):  # noqa: F811
              what="the error")
     assert errors[0].message.startswith("This take could not be played")
     assert engine.state.take_playing == ""
+
+
+def test_a_take_is_kept_whole_when_the_app_is_killed(tmp_path):
+    import subprocess
+    import sys
+    import time
+
+    from tests.apps.apps_test_support import REPO
+
+    app = subprocess.Popen([sys.executable, "-m", "tests.studio.app_that_records"], cwd=REPO,
+                           stdout=subprocess.PIPE, text=True)
+    try:
+        engine_pid, seconds = app.stdout.readline().split()
+        os.kill(app.pid, signal.SIGKILL)  # the app dies; the engine notices and ends the take
+        app.wait(5)
+        deadline = time.monotonic() + 10
+        while os.path.exists(f"/proc/{engine_pid}") and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert not os.path.exists(f"/proc/{engine_pid}"), "the engine outlived the app"
+    finally:
+        app.kill()
+    take = TakeStore().list()[0]
+    assert not take.recording and not take.recovered  # finished by the engine, not pieced together later
+    assert take.frames >= float(seconds) * 48000
+    audio, _ = soundfile.read(TakeStore().wav_path(take.take_id))
+    assert len(audio) == take.frames
