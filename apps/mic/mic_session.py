@@ -157,7 +157,8 @@ class MicSession:
         if take is None:
             return
         backing = take.backing if with_backing else "none"
-        self.client.play_take(str(self.store.wav_path(take_id)), take.align_frames, backing)
+        self.client.play_take(str(self.store.wav_path(take_id)), take.align_frames, backing,
+                              take.kept_span_s(), (take.fade_in_s, take.fade_out_s))
         self._playing = take_id
         self._tell("playing")
 
@@ -172,6 +173,12 @@ class MicSession:
         if self._playing is not None and not state.take_playing:
             self._playing = None
             self._tell("playing")
+
+    def set_trim(self, take_id: str, start_s: float, end_s: float, fade_in_s: float = 0.0,
+                 fade_out_s: float = 0.0) -> None:
+        """Keep only start_s..end_s of a take (the recording itself is never changed)."""
+        self._guard(self.store.set_trim, take_id, start_s, end_s, fade_in_s, fade_out_s)
+        self.refresh_takes()
 
     def rename(self, take_id: str, name: str) -> None:
         self._guard(self.store.rename, take_id, name)

@@ -92,11 +92,12 @@ class EngineClient:
             queues = self._queues
         self._send(queues, SetBeat(beat))
 
-    def play_take(self, path: str, skip_frames: int, backing: str = "none") -> None:
-        """Play a recorded take (with its backing, or on its own); returns at once."""
+    def play_take(self, path: str, skip_frames: int, backing: str = "none",
+                  keep_s: tuple[float, float] | None = None, fades_s: tuple[float, float] = (0.0, 0.0)) -> None:
+        """Play a recorded take (with its backing, or on its own; trimmed and faded); returns at once."""
         with self._lock:
             queues = self._queues
-        self._send(queues, PlayTake(str(path), int(skip_frames), backing))
+        self._send(queues, PlayTake(str(path), int(skip_frames), backing, keep_s, tuple(fades_s)))
 
     def stop_take(self) -> None:
         with self._lock:

@@ -228,7 +228,8 @@ class LiveEngine:
         if self.takes.recording:
             return  # never over a take being recorded
         try:
-            duration_s = self.graph.take_player.load(message.path, message.skip_frames, self.settings.sample_rate)
+            duration_s = self.graph.take_player.load(message.path, message.skip_frames, self.settings.sample_rate,
+                                                     message.keep_s, message.fades_s)
         except Exception as error:  # OSError, or pyo's own when the file is not audio
             self._emit(EngineEvent("error", f"This take could not be played ({error})."))
             return

@@ -35,6 +35,8 @@ class PlayTake(NamedTuple):
     path: str
     skip_frames: int
     backing: str = "none"
+    keep_s: tuple[float, float] | None = None  # (start, end) of the file heard; None: all of it
+    fades_s: tuple[float, float] = (0.0, 0.0)  # (in, out) at those edges
 
 
 class StopTake(NamedTuple):

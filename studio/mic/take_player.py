@@ -12,6 +12,7 @@ from __future__ import annotations
 import pyo
 
 GLIDE_S = 0.01
+CUT_S = 0.002
 
 
 class TakePlayer:
@@ -25,13 +26,18 @@ class TakePlayer:
         # One sample later, as the pads: a one-shot triggered on sample n sounds from n + 1
         # (pad_voice.PLAYBACK_OFFSET_SAMPLES), so a take and its beat start together.
         self._late_trigger = pyo.Delay1(self._trigger)
-        self._player = pyo.TrigEnv(self._late_trigger, table=self._placeholder, dur=0.001, mul=self._level)
+        # Trim and fades (TakeInfo.trim_*, fade_*): a gain over the take's playing time.
+        self._envelope = pyo.TrigLinseg(self._late_trigger, [(0.0, 1.0), (1.0, 1.0)])
+        self._player = pyo.TrigEnv(self._late_trigger, table=self._placeholder, dur=0.001,
+                                   mul=self._level * self._envelope)
         self.output = pyo.Mix(self._player, voices=2)  # the voice in the middle
         self.duration_s = 0.0
 
-    def load(self, path: str, skip_frames: int, sample_rate: int) -> float:
+    def load(self, path: str, skip_frames: int, sample_rate: int, keep_s: tuple[float, float] | None = None,
+             fades_s: tuple[float, float] = (0.0, 0.0)) -> float:
         """Load a take's sound from skip_frames on; returns how long it plays, in seconds.
-        OSError (or pyo's own error) when the file cannot be read."""
+        keep_s: (start, end) of the file to be heard (the rest is trimmed off: silent), with
+        fades_s (in, out) at those edges. OSError (or pyo's own error) when the file cannot be read."""
         table = pyo.SndTable(str(path), start=skip_frames / sample_rate)
         if table.getSize(all=False) <= 1:
             raise OSError(f"the take has no sound after its first {skip_frames} frames: {path}")
@@ -41,6 +47,7 @@ class TakePlayer:
         self._previous, self._table = self._table, table
         self.duration_s = table.getDur(all=False)
         self._player.dur = self.duration_s
+        self._envelope.setList(trim_envelope(skip_frames / sample_rate, self.duration_s, keep_s, fades_s))
         return self.duration_s
 
     def start(self, with_backing: bool) -> None:
@@ -55,3 +62,22 @@ class TakePlayer:
     def stop(self) -> None:
         self._with_backing.value = 0.0
         self._level.value = 0.0
+
+
+def trim_envelope(skip_s: float, duration_s: float, keep_s: tuple[float, float] | None,
+                  fades_s: tuple[float, float]) -> list[tuple[float, float]]:
+    """The gain over playing time (0 = the file at skip_s): 0 outside what is kept, ramps at the fades."""
+    start, end = keep_s if keep_s else (0.0, skip_s + duration_s)
+    fade_in, fade_out = fades_s
+    # A cut is never a step: at least CUT_S of ramp (a click otherwise), and pyo's TrigLinseg
+    # does not take a step of no length.
+    fade_in = max(fade_in, CUT_S) if start > skip_s else fade_in
+    fade_out = max(fade_out, CUT_S) if end < skip_s + duration_s else fade_out
+    a, b = max(0.0, start - skip_s), min(duration_s, end - skip_s)
+    if b <= a:
+        return [(0.0, 0.0), (max(duration_s, 0.001), 0.0)]
+    points = [(0.0, 0.0 if a > 0 or fade_in > 0 else 1.0)]
+    if a > 0:
+        points.append((a, 0.0))
+    points += [(a + fade_in, 1.0), (max(a + fade_in, b - fade_out), 1.0), (b, 0.0 if (b < duration_s or fade_out) else 1.0)]
+    return points

@@ -68,17 +68,29 @@ class TakeInfo:
     align_frames: int = 0  # frames at the start to skip so the take lines up with its backing (latency)
     recording: bool = False  # True while being recorded; found True at start: the take was interrupted
     recovered: bool = False  # made whole by recover(), or found without its details
+    # Trim and fade, never done to the sound file itself: what is played and exported. Seconds
+    # from the start of the sound file; trim_end_s 0 keeps the whole end.
+    trim_start_s: float = 0.0
+    trim_end_s: float = 0.0
+    fade_in_s: float = 0.0
+    fade_out_s: float = 0.0
 
     @property
     def length_s(self) -> float:
         return self.frames / self.sample_rate
+
+    def kept_span_s(self) -> tuple[float, float]:
+        """(start, end) of what is kept after trimming, in seconds of the sound file."""
+        end = self.trim_end_s if 0 < self.trim_end_s <= self.length_s else self.length_s
+        return min(self.trim_start_s, end), end
 
 
 def info_from_dict(data: object, take_id: str) -> TakeInfo:
     """A TakeInfo from a details file's data, or ValueError naming the first bad field."""
     if not isinstance(data, dict) or data.get("format") != FORMAT_NAME:
         raise ValueError("it is not a Ward Studio take's details")
-    missing = [f.name for f in fields(TakeInfo) if f.name not in data and f.name != "take_id"]
+    optional = {"take_id", "trim_start_s", "trim_end_s", "fade_in_s", "fade_out_s"}  # trims came later
+    missing = [f.name for f in fields(TakeInfo) if f.name not in data and f.name not in optional]
     if missing:
         raise ValueError(f"{missing[0]} is missing")
     created = check_text("created", data["created"])
@@ -102,6 +114,8 @@ def info_from_dict(data: object, take_id: str) -> TakeInfo:
         align_frames=check_whole_number("align_frames", data["align_frames"], 0, 2**40),
         recording=check_flag("recording", data["recording"]),
         recovered=check_flag("recovered", data["recovered"]),
+        **{name: check_number(name, data.get(name, 0.0), 0, 24 * 3600)
+           for name in ("trim_start_s", "trim_end_s", "fade_in_s", "fade_out_s")},
     )
 
 
@@ -269,6 +283,22 @@ class TakeStore:
     def set_align_frames(self, take_id: str, align_frames: int) -> TakeInfo:
         """How many frames at the take's start to skip to line it up with its backing (the engine's word)."""
         return self._update(take_id, align_frames=check_whole_number("align_frames", align_frames, 0, 2**40))
+
+    def set_trim(self, take_id: str, start_s: float, end_s: float, fade_in_s: float = 0.0,
+                 fade_out_s: float = 0.0) -> TakeInfo:
+        """Keep only start_s..end_s of the take (seconds of its sound file; the file is not
+        changed), fading in and out over the given times at those edges."""
+        info = self._load(take_id)
+        length_s = info.length_s if info else float("inf")
+        start_s = check_number("trim start", start_s, 0, length_s)
+        end_s = check_number("trim end", end_s, 0, length_s)
+        if end_s and end_s <= start_s:
+            raise ValueError(f"the trim end ({end_s:.2f} s) must come after its start ({start_s:.2f} s)")
+        kept_s = (end_s or length_s) - start_s
+        fade_in_s = check_number("fade in", fade_in_s, 0, kept_s)
+        fade_out_s = check_number("fade out", fade_out_s, 0, kept_s - fade_in_s)
+        return self._update(take_id, trim_start_s=start_s, trim_end_s=end_s, fade_in_s=fade_in_s,
+                            fade_out_s=fade_out_s)
 
     def set_best(self, take_id: str, best: bool = True) -> TakeInfo:
         """Mark one take as the best (and no other), or unmark it."""

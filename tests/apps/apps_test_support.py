@@ -59,7 +59,7 @@ class FakeEngineClient:
     def set_beat(self, beat):
         self.beats.append(copy.deepcopy(beat))
 
-    def play_take(self, path, skip_frames, backing="none"):
+    def play_take(self, path, skip_frames, backing="none", keep_s=None, fades_s=(0.0, 0.0)):
         self.takes_played.append((str(path), skip_frames, backing))
         self.state.take_playing = str(path)
 

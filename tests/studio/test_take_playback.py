@@ -2,6 +2,7 @@
 song exactly where it was sung (after skipping the take's align_frames)."""
 
 import numpy as np
+import pytest
 import soundfile
 
 from studio.audio.render import render_manual
@@ -51,3 +52,29 @@ def test_the_take_and_its_beat_start_on_the_same_sample(tmp_path):
     assert len(take_onsets) == 1 and len(beat_onsets) == 1
     assert take_onsets[0] == beat_onsets[0]  # to the sample
     assert np.abs(right[:take_onsets[0]]).max() == 0.0  # none of the count-in noise
+
+
+def test_a_trimmed_take_is_silent_outside_what_is_kept_and_fades_at_its_edges(tmp_path):
+    take = np.full(SR, 0.5, dtype=np.float32)  # a second of steady sound
+    path = tmp_path / "take.wav"
+    soundfile.write(path, take, SR, subtype="FLOAT")
+    holder = {}
+
+    def build(server):
+        graph = StudioGraph(server, values={("master", "volume_db"): 0.0, ("master", "headphone_cap_db"): 0.0})
+        holder["graph"] = graph
+        return graph.master.limited
+
+    def between(block):
+        if block == 4:
+            player = holder["graph"].take_player
+            player.load(str(path), 0, SR, keep_s=(0.2, 0.7), fades_s=(0.1, 0.0))
+            player.start(with_backing=False)
+
+    left, _ = render_manual(build, 1.2, SR, BLOCK, between_blocks=between)
+    start = 4 * BLOCK + 1 + 48  # + the master bus's 1 ms look-ahead
+    level = np.abs(left[start:start + SR])
+    assert level[:int(0.2 * SR) - 10].max() < 1e-3  # trimmed off the front
+    assert level[int(0.25 * SR)] == pytest.approx(0.25, abs=0.02)  # half way through the fade in
+    assert level[int(0.5 * SR)] == pytest.approx(0.5, abs=0.01)
+    assert level[int(0.7 * SR) + 10:].max() < 1e-3  # trimmed off the end
