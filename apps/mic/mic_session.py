@@ -17,6 +17,7 @@ from studio.beats.storage import data_dir
 from studio.controls import MIC_BACKINGS, spec_for
 from studio.engine.messages import EngineEvent
 from studio.mic.mic_graph import EFFECTS
+from studio.mic.punch_in import save_punched_in
 from studio.mic.take_writer import TakeError
 from studio.mic.takes import TakeInfo, TakeStore
 
@@ -37,6 +38,7 @@ class MicSession:
         self.recording = False  # Record was asked for and not stopped
         self.selected_take_id: str | None = None
         self._playing: str | None = None
+        self._punch: tuple[str, float, float] | None = None  # (take_id, from_s, to_s) being punched into
         self._takes: list[TakeInfo] = []
         self._draft = self._read_draft()
         self.refresh_takes()
@@ -104,9 +106,33 @@ class MicSession:
         """Record a take (the engine counts in first when there is a backing), or stop."""
         if on:
             self.stop_playback()
+            self._punch = None
         self.recording = on
         self.client.act("mic", "recording", 1.0 if on else 0.0)
         self._tell("recording")
+
+    def punch_in(self, take_id: str, from_s: float, to_s: float) -> None:
+        """Sing part of a take again: it plays with its backing from the song's start and a new
+        take records; the new take's from_s..to_s (seconds of the song) is joined into a copy
+        of the old one when it is saved (both stay)."""
+        take = self._take(take_id)
+        if take is None:
+            return
+        if not 0 <= from_s < to_s:
+            self._problem(f"A punch-in must end after it starts ({from_s:.1f} s to {to_s:.1f} s).")
+            return
+        self.stop_playback()
+        self._punch = (take_id, from_s, to_s)
+        self.recording = True
+        backing = take.backing if take.backing != "none" else "metronome"
+        keep_until_s = take.align_frames / take.sample_rate + from_s  # heard up to where the new part begins
+        self.client.record_over(str(self.store.wav_path(take_id)), take.align_frames, backing,
+                                (0.0, keep_until_s), (0.0, 0.0))
+        self._tell("recording")
+
+    @property
+    def punching_in(self) -> bool:
+        return self._punch is not None
 
     @staticmethod
     def input_hint(state) -> tuple[str, str]:
@@ -122,12 +148,32 @@ class MicSession:
         if event.kind == "take_saved":
             self.recording = False
             take_id = event.data["take"]["take_id"]
+            if self._punch is not None:
+                self._finish_punch_in(take_id)
+                return
             if self._draft.strip():
                 self._guard(self.store.set_lyrics, take_id, self._draft)
                 self._save_draft("")
             self.refresh_takes()
         elif event.kind == "take_recovered":
             self.refresh_takes()
+
+    def _finish_punch_in(self, new_take_id: str) -> None:
+        original_id, from_s, to_s = self._punch
+        self._punch = None
+        self.refresh_takes()
+        original, new = self._take(original_id), self._take(new_take_id)
+        if original is None or new is None:
+            self._problem("The punch-in could not be joined: a take it needs is gone. The new recording is kept.")
+            return
+        try:
+            joined = save_punched_in(self.store, original, new, from_s, to_s)
+        except (OSError, TakeError, ValueError, RuntimeError) as error:
+            self._problem(f"The punch-in could not be joined ({error}). The new recording is kept as {new.name}.")
+            return
+        self.refresh_takes()
+        self.select_take(joined.take_id)
+        self._tell("punched_in")
 
     # ---- takes ---------------------------------------------------------------------------------
     def takes(self) -> list[TakeInfo]:

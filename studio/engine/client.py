@@ -21,7 +21,9 @@ import time
 from dataclasses import replace
 
 from studio.controls import Action, check_action, default_values
-from studio.engine.messages import EngineEvent, EngineState, PlayTake, Restore, SetBeat, Shutdown, StopTake
+from studio.engine.messages import (
+    EngineEvent, EngineState, PlayTake, RecordOver, Restore, SetBeat, Shutdown, StopTake,
+)
 from studio.settings import AudioSettings
 
 COMMAND_QUEUE_SIZE = 1024
@@ -98,6 +100,12 @@ class EngineClient:
         with self._lock:
             queues = self._queues
         self._send(queues, PlayTake(str(path), int(skip_frames), backing, keep_s, tuple(fades_s)))
+
+    def record_over(self, path: str, skip_frames: int, backing: str, keep_s=None, fades_s=(0.0, 0.0)) -> None:
+        """Punch-in: record a take while an earlier take plays with its backing (see RecordOver)."""
+        with self._lock:
+            queues = self._queues
+        self._send(queues, RecordOver(str(path), int(skip_frames), backing, keep_s, tuple(fades_s)))
 
     def stop_take(self) -> None:
         with self._lock:

@@ -15,7 +15,7 @@ from studio.audio.servers import AudioStartError, make_server
 from studio.controls import MIC_BACKINGS, Action, check_action
 from studio.engine.jack_monitor import JackMonitor, free_client_name
 from studio.beats.model import Beat
-from studio.engine.messages import EngineEvent, EngineState, PlayTake, Restore, SetBeat, StopTake
+from studio.engine.messages import EngineEvent, EngineState, PlayTake, RecordOver, Restore, SetBeat, StopTake
 from studio.engine.pad_sounds import load_pad_sounds
 from studio.engine.silent_clock import SilentClock
 from studio.engine.studio_graph import StudioGraph
@@ -151,6 +151,8 @@ class LiveEngine:
             self._play_take(message)
         elif isinstance(message, StopTake):
             self._stop_take()
+        elif isinstance(message, RecordOver):
+            self._record_take(True, over=message)
         elif isinstance(message, Restore):
             for (group, control), value in message.values.items():
                 self.handle(Action(group, control, value))
@@ -196,13 +198,19 @@ class LiveEngine:
                                              "stop it and plug the microphone back in. Nothing recorded is lost."))
 
     # --- takes ------------------------------------------------------------------------
-    def _record_take(self, on: bool) -> None:
+    def _record_take(self, on: bool, over: RecordOver | None = None) -> None:
+        """Start or stop a take; `over`: a punch-in, recorded while an earlier take plays with
+        its backing from the song's start (no count-in: the earlier take is the run-up)."""
         if on and not self.takes.recording:
             self._stop_take()
-            backing = MIC_BACKINGS[self.graph.values[("mic", "backing")]]
-            if self.graph.sequencer.playing:
+            backing = over.backing if over else MIC_BACKINGS[self.graph.values[("mic", "backing")]]
+            if self.graph.sequencer.playing and not over:
                 backing = "beat"  # sung over the beat already playing: no count-in, no alignment to it
+            if over and self.graph.sequencer.playing:
+                self.graph.stop_backing()
             count_in = self.graph.count_in_frames() if backing != "none" and not self.graph.sequencer.playing else 0
+            if over:
+                count_in = 0
             try:
                 # align: counted from the backing's first sample, which the graph marks (TakeRecorder).
                 self.takes.start(backing, self.beat.bpm if backing != "none" else 0.0,
@@ -210,13 +218,23 @@ class LiveEngine:
             except (TakeError, OSError, ValueError) as error:
                 self._emit(EngineEvent("error", str(error)))
                 return
+            if over is not None:
+                try:
+                    duration_s = self.graph.take_player.load(over.path, over.skip_frames, self.settings.sample_rate,
+                                                             over.keep_s, over.fades_s)
+                except Exception as error:  # OSError, or pyo's own
+                    self._emit(EngineEvent("error", f"The take to punch into could not be played ({error})."))
+                else:
+                    self.graph.take_player.start(with_backing=True)
+                    self._take_playing = (over.path, time.monotonic() + duration_s + 0.1, False)
             if not self.graph.sequencer.playing:
-                self.graph.start_backing(backing)
+                self.graph.start_backing(backing, count_in=over is None)
             warning = self.takes.store.check_space(self.settings.sample_rate, 1)
             if warning:
                 self._emit(EngineEvent("notice", warning))
         elif not on and self.takes.recording:
             take = self.takes.stop()
+            self._stop_take()
             self.graph.stop_backing()
             if take is not None:
                 self._emit(EngineEvent("take_saved", f"{take.name} was saved ({take.length_s:.1f} s).",

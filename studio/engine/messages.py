@@ -39,6 +39,17 @@ class PlayTake(NamedTuple):
     fades_s: tuple[float, float] = (0.0, 0.0)  # (in, out) at those edges
 
 
+class RecordOver(NamedTuple):
+    """Punch-in: record a new take while an earlier one plays with its backing from the song's
+    start (no count-in); keep_s limits what is heard of the earlier take (up to the punch-in)."""
+
+    path: str
+    skip_frames: int
+    backing: str = "beat"
+    keep_s: tuple[float, float] | None = None
+    fades_s: tuple[float, float] = (0.0, 0.0)
+
+
 class StopTake(NamedTuple):
     """Stop the take playing (and the backing it started)."""
 

@@ -38,6 +38,7 @@ class FakeEngineClient:
         self.events: list[EngineEvent] = []
         self.settings_changes: list[AudioSettings] = []
         self.beats = []  # every beat the UI asked the engine to play (copies), oldest first
+        self.takes_recorded_over: list = []  # RecordOver (punch-in) requests
         self.takes_played: list = []  # (path, skip_frames, backing) per play_take, None per stop_take
         self._values = default_values()
 
@@ -62,6 +63,9 @@ class FakeEngineClient:
     def play_take(self, path, skip_frames, backing="none", keep_s=None, fades_s=(0.0, 0.0)):
         self.takes_played.append((str(path), skip_frames, backing))
         self.state.take_playing = str(path)
+
+    def record_over(self, path, skip_frames, backing, keep_s=None, fades_s=(0.0, 0.0)):
+        self.takes_recorded_over.append((str(path), skip_frames, backing, keep_s))
 
     def stop_take(self):
         self.takes_played.append(None)

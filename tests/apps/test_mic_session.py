@@ -95,3 +95,18 @@ def test_the_input_hint():
     assert MicSession.input_hint(quiet) == ("too_quiet", "A bit quiet: come closer to the microphone, "
                                                          "or turn the gain up.")
     assert MicSession.input_hint(EngineState(mic_level_db=-50.0))[0] == "ok"  # not while idle
+
+
+def test_a_punch_in_plays_the_take_up_to_its_start_and_joins_the_new_part(session):
+    original = make_take(session.store, seconds=3.0, backing="beat", align_frames=4800)
+    session.refresh_takes()
+    session.punch_in(original.take_id, 1.0, 2.0)
+    path, skip, backing, keep = session.client.takes_recorded_over[-1]
+    assert (skip, backing, keep) == (4800, "beat", (0.0, 0.1 + 1.0))  # heard until the punch-in starts
+    assert session.recording and session.punching_in
+    new = make_take(session.store, seconds=3.0, backing="beat", align_frames=2400)
+    session.handle_event(EngineEvent("take_saved", "", {"take": {"take_id": new.take_id}}))
+    names = [take.name for take in session.takes()]
+    assert names[0] == "Take 1 (punched in)" and len(names) == 3
+    assert session.selected_take_id == session.takes()[0].take_id
+    assert not session.punching_in and not session.recording

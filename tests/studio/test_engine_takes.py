@@ -106,3 +106,30 @@ def test_a_take_is_kept_whole_when_the_app_is_killed(tmp_path):
     assert take.frames >= float(seconds) * 48000
     audio, _ = soundfile.read(TakeStore().wav_path(take.take_id))
     assert len(audio) == take.frames
+
+
+def test_a_punch_in_records_while_the_take_plays_and_is_joined_into_a_new_take(engine):  # noqa: F811
+    from studio.mic.punch_in import save_punched_in
+
+    engine.act("beats", "count_in_bars", 0)
+    engine.act("mic", "recording", 1)
+    wait_for(lambda: engine.state.take_seconds >= 2.0, what="a first take")
+    engine.act("mic", "recording", 0)
+    first = []
+    wait_for(lambda: first.extend(take_events(engine, "take_saved")) or first, what="the first take")
+    wait_for(lambda: not engine.state.beats_playing, what="the backing to stop")
+    store = TakeStore()
+    original = store.list()[0]
+    path = str(store.wav_path(original.take_id))
+    engine.record_over(path, original.align_frames, "beat", (0.0, 1.0))
+    wait_for(lambda: engine.state.take_recording and engine.state.take_playing == path,
+             what="recording while the first take plays")
+    wait_for(lambda: engine.state.take_seconds >= 2.0, what="the punch-in")
+    engine.act("mic", "recording", 0)
+    second = []
+    wait_for(lambda: second.extend(take_events(engine, "take_saved")) or second, what="the second take")
+    wait_for(lambda: engine.state.take_playing == "", what="the first take to stop with it")
+    new = next(take for take in store.list() if take.take_id == second[0].data["take"]["take_id"])
+    joined = save_punched_in(store, original, new, 0.5, 1.0)
+    assert joined.name == "Take 1 (punched in)" and joined.align_frames == original.align_frames
+    assert len(store.list()) == 3  # nothing was overwritten
