@@ -29,7 +29,8 @@ from studio.settings import AudioSettings, save_settings
 POLL_HZ = 20
 # Engine event kinds and how loud the banner should be about them.
 EVENT_BANNER_KINDS = {"error": "error", "device_lost": "error", "restarted": "warning",
-                      "notice": "notice", "started": "notice"}
+                      "notice": "notice", "started": "notice", "take_recovered": "warning"}
+LAZY_SCREENS = ("beats", "mic")  # built the first time they open (see beats_screen, mic_screen)
 
 
 class StudioRoot(FloatLayout):
@@ -62,8 +63,9 @@ class StudioRoot(FloatLayout):
         # The Beats screen has hundreds of widgets: it is built the first time it opens, so the
         # launcher comes up fast (see beats_screen below).
         self._beats_screen = None
+        self._mic_screen = None
         for part in STUDIO_PARTS:
-            if part.name == "beats":
+            if part.name in LAZY_SCREENS:
                 continue
             screen = ComingSoonScreen.for_part(part)
             screen.bind(on_back=lambda *_: self.open_screen("launcher"))
@@ -100,12 +102,28 @@ class StudioRoot(FloatLayout):
             self._beats_screen = screen
         return self._beats_screen
 
+    @property
+    def mic_screen(self):
+        if self._mic_screen is None:
+            from apps.mic.mic_screen import MicScreen  # its .kv files load with it
+
+            screen = MicScreen(self.client, name="mic")
+            screen.bind(on_message=lambda _screen, message, kind: self.banner.show(message, kind),
+                        on_back=lambda *_: self.open_screen("launcher"))
+            self.screens.add_widget(screen)
+            self._mic_screen = screen
+        return self._mic_screen
+
     # --- what the user does -------------------------------------------------------------
     def open_screen(self, name: str, animate: bool = True) -> None:
         if self.screens.current == "beats" and name != "beats":
             self.beats_screen.leave()  # stops the beat and saves it
+        if self.screens.current == "mic" and name != "mic":
+            self.mic_screen.leave()  # stops recording and playback, saves the words
         if name == "beats":
             self.beats_screen.enter()  # the first time, loads the saved beat
+        if name == "mic":
+            self.mic_screen.enter()
         if name == "settings":
             self.settings_screen.show_settings(self.settings, self.preferences.headphone_cap_db)
             self.settings_screen.show_state(self.client.state)
@@ -175,6 +193,8 @@ class StudioRoot(FloatLayout):
         """The app is closing (or a test is done): stop reading the engine, save the beat now."""
         if self._beats_screen is not None:
             self._beats_screen.save_now()
+        if self._mic_screen is not None:
+            self._mic_screen.save_words()
         if self._poll_event is not None:
             self._poll_event.cancel()
             self._poll_event = None
@@ -189,10 +209,14 @@ class StudioRoot(FloatLayout):
             self.settings_screen.show_state(state)
         elif self.screens.current == "beats":
             self.beats_screen.show_state(state)
+        elif self.screens.current == "mic":
+            self.mic_screen.show_state(state)
         events = self.client.drain_events()
         hits = [event.data for event in events if event.kind == "pad_hit"]
         if hits and self._beats_screen is not None:
             self._beats_screen.take_hits(hits)
+        if self._mic_screen is not None:  # not built yet: it reads the takes when it opens
+            self._mic_screen.take_events(events)
         for event in events:
             self.show_event(event)
 
@@ -200,6 +224,8 @@ class StudioRoot(FloatLayout):
         if event.kind == "started" and not self._first_start_seen:
             self._first_start_seen = True
             return
+        if event.kind == "take_recovered" and self._mic_screen is not None:
+            return  # the Mic screen says it, with its list
         kind = EVENT_BANNER_KINDS.get(event.kind)
         if kind is not None:
             self.banner.show(event.message, kind)
