@@ -29,6 +29,7 @@ from apps.mic.input_panel import InputPanel  # noqa: F401  (kv classes)
 from apps.mic.mic_bar import MicBar  # noqa: F401
 from apps.mic.mic_session import MicSession
 from apps.mic.mic_widgets import MicCard, keep_in_tree
+from apps.mic.take_editor import TakeEditor
 from apps.mic.takes_list import TakesList  # noqa: F401
 
 TAKE_EVENTS = ("take_saved", "take_recovered")
@@ -41,17 +42,19 @@ class LyricPad(MicCard):
     hint = StringProperty(NEXT_TAKE_HINT)
     showing_take = BooleanProperty(False)  # a take is selected: these are its words
 
-    __events__ = ("on_words", "on_next_take")
+    __events__ = ("on_words", "on_next_take", "on_shape")
 
     def on_kv_post(self, base_widget):
         self._showing = False
         self.ids.words_input.bind(text=lambda _input, text: self._typed(text))
-        self.next_take_button = self.ids.next_take_button.__self__  # out of the tree while no take is selected
+        # out of the tree while no take is selected
+        self.take_buttons = [self.ids.shape_button.__self__, self.ids.next_take_button.__self__]
         self.fbind("showing_take", self._show_button)
         self._show_button()
 
     def _show_button(self, *_):
-        keep_in_tree(self.next_take_button, self.ids.next_take_slot, self.showing_take)
+        for index, button in enumerate(self.take_buttons):
+            keep_in_tree(button, self.ids.next_take_slot, self.showing_take, index=index)
 
     def show(self, title: str, hint: str, words: str, showing_take: bool) -> None:
         self.title, self.hint, self.showing_take = title, hint, showing_take
@@ -75,6 +78,9 @@ class LyricPad(MicCard):
 
     def on_next_take(self):
         """Back to the words for the next take (the selected take is let go)."""
+
+    def on_shape(self):
+        """Trim, fade or sing part of the selected take again (the take editor)."""
 
 
 class MicScreen(Screen):
@@ -112,7 +118,14 @@ class MicScreen(Screen):
                             on_rename=lambda _list, take_id, name: self.rename_take(take_id, name),
                             on_undo=lambda *_: self.undo_delete())
         ids.lyric_pad.bind(on_words=lambda *_: self._words_typed(),
-                           on_next_take=lambda *_: self.select_take(None))
+                           on_next_take=lambda *_: self.select_take(None),
+                           on_shape=lambda *_: self.show_editor(True))
+        self.editor = TakeEditor()
+        self.editor.bind(on_trim=lambda _editor, *trim: self._do(self.session.set_trim,
+                                                                  self.session.selected_take_id, *trim),
+                         on_punch_in=lambda _editor, from_s, to_s: self.punch_in(from_s, to_s),
+                         on_done=lambda *_: self.show_editor(False))
+        self._lyric_pad = ids.lyric_pad.__self__
 
     # ---- opening and leaving -------------------------------------------------------------------
     def enter(self) -> None:
@@ -155,7 +168,26 @@ class MicScreen(Screen):
         """Show a take's words on the lyric pad (None: the words for the next take)."""
         self.save_words()  # what was typed goes where it was typed
         self.ids.takes_list.finish_rename(False)
+        if take_id is None:
+            self.show_editor(False)
         self._do(self.session.select_take, take_id)
+
+    def show_editor(self, on: bool) -> None:
+        """The take editor in the lyric pad's place (on), or the words again."""
+        shown, hidden = (self.editor, self._lyric_pad) if on else (self._lyric_pad, self.editor)
+        column = hidden.parent
+        if column is not None:
+            index = column.children.index(hidden)
+            column.remove_widget(hidden)
+            column.add_widget(shown, index=index)
+        self.refresh()
+
+    def punch_in(self, from_s: float, to_s: float) -> None:
+        """Sing from_s..to_s of the song again over the selected take (a new take is made)."""
+        self.save_words()
+        self._do(self.session.punch_in, self.session.selected_take_id, from_s, to_s)
+        self.tell(f"The take plays from the start; sing from {from_s:.0f} s to {to_s:.0f} s, then tap Stop. "
+                  "The joined take is added as a new one.", "notice")
 
     def delete_take(self, take_id: str) -> None:
         self.save_words()
@@ -237,11 +269,13 @@ class MicScreen(Screen):
         ids.takes_list.show(takes, session.selected_take_id, session.playing_take_id,
                             can_play=not session.recording)
         selected = next((take for take in takes if take.take_id == session.selected_take_id), None)
+        if selected is not None and getattr(self, "editor", None) is not None and self.editor.parent is not None:
+            self.editor.show(selected)
         if not self._words_waiting:  # never type over what is being typed
             if selected is None:
                 ids.lyric_pad.show("Words for your next take", NEXT_TAKE_HINT, session.lyrics, False)
             else:
-                ids.lyric_pad.show(f"The words of {selected.name}",
+                ids.lyric_pad.show(f"Words: {selected.name}",
                                    f"{selected.name} has no words yet. Write them here.", session.lyrics, True)
 
     # ---- inside --------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import os
 
 from kivy.graphics import Line, Mesh
 from kivy.lang import Builder
-from kivy.properties import BooleanProperty, StringProperty
+from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 
@@ -87,6 +87,8 @@ class MicStepper(BoxLayout):
 
     title = StringProperty("")
     value_text = StringProperty("")
+    button_width = NumericProperty(56)  # in dp; 48 at the least (a finger)
+    value_width = NumericProperty(84)
 
     __events__ = ("on_step",)
 

@@ -344,7 +344,7 @@ class LyricPadTest(MicTouchCase):
         self.assertTrue(self.banner_says("Your words were saved with it"))
         self.tap(self.row(take))
         self.assertEqual(field.text, "I woke up early\nand the sun came through")
-        self.assertEqual(pad.title, "The words of Take 1")
+        self.assertEqual(pad.title, "Words: Take 1")
         self.assertEqual(self.row(take).selected, True)
         self.tap(pad.ids.next_take_button)
         self.assertIsNone(self.session.selected_take_id)
