@@ -15,7 +15,8 @@ from kivy.properties import BooleanProperty, ColorProperty, NumericProperty, Str
 from kivy.uix.widget import Widget
 
 from apps import theme
-from apps.mic.mic_widgets import MicCard, MicSwitch, format_gain
+from apps.mic.mic_widgets import MicCard, MicSwitch, format_gain, keep_in_tree
+from apps.widgets import BigButton
 from apps.widgets.level_meter import FLOOR_DB, ZONES_DB
 from apps.widgets.volume_slider import format_db
 
@@ -87,7 +88,7 @@ class InputPanel(MicCard):
     hint_colour = ColorProperty(theme.MUTED_TEXT)
     monitor = BooleanProperty(False)
 
-    __events__ = ("on_gain", "on_hear_myself", "on_monitor_level", "on_effect")
+    __events__ = ("on_gain", "on_hear_myself", "on_monitor_level", "on_effect", "on_next_input")
 
     def on_kv_post(self, base_widget):
         ids = self.ids
@@ -96,6 +97,9 @@ class InputPanel(MicCard):
         ids.monitor_level.bind(
             on_step=lambda _stepper, direction: self.dispatch("on_monitor_level", direction * MONITOR_STEP_DB))
         self.effect_switches: dict[str, MicSwitch] = {}
+        self.input_button = BigButton(text="Input 1", font_size=theme.BODY_SP, size_hint=(None, None),
+                                      width=dp(170), height=dp(52))
+        self.input_button.bind(on_release=lambda *_: self.dispatch("on_next_input"))
 
     def show(self, gain_db: float, monitor: bool, monitor_db: float, effects: dict[str, bool]) -> None:
         ids = self.ids
@@ -117,6 +121,12 @@ class InputPanel(MicCard):
             self.effect_switches[name] = switch
             grid.add_widget(switch)
 
+    def show_inputs(self, chosen: int, count: int) -> None:
+        """Which input is the microphone: a button to go to the next, only when there are several."""
+        button = self.input_button
+        button.text = f"Input {chosen} of {count}"
+        keep_in_tree(button, self.ids.title_row, count > 1)
+
     def show_input(self, level_db: float, too_loud: bool, hint_kind: str, hint_words: str) -> None:
         self.ids.meter.show_level(level_db, too_loud)
         self.hint = hint_words or OK_HINT
@@ -130,6 +140,9 @@ class InputPanel(MicCard):
 
     def on_monitor_level(self, delta_db: float):
         """The headphone loudness of the voice, - or +."""
+
+    def on_next_input(self):
+        """The input button was tapped: the next of the card's inputs."""
 
     def on_effect(self, name: str, on: bool):
         """An effect (gate, radio, echo or reverb) was turned on or off."""

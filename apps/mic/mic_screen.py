@@ -46,7 +46,11 @@ class LyricPad(MicCard):
 
     def on_kv_post(self, base_widget):
         self._showing = False
-        self.ids.words_input.bind(text=lambda _input, text: self._typed(text))
+        field = self.ids.words_input
+        field.bind(text=lambda _input, text: self._typed(text))
+        # Kivy's TextInput can keep the line breaks of the width it had when its text was set
+        # (one word a line after the first layout): wrap again whenever the width changes.
+        field.bind(width=lambda *_: field._trigger_refresh_text())
         # out of the tree while no take is selected
         self.take_buttons = [self.ids.shape_button.__self__, self.ids.next_take_button.__self__]
         self.fbind("showing_take", self._show_button)
@@ -110,7 +114,8 @@ class MicScreen(Screen):
             on_gain=lambda _panel, delta_db: self._do(self.session.change_gain, delta_db),
             on_hear_myself=lambda _panel, on: self.set_monitor(on),
             on_monitor_level=lambda _panel, delta_db: self._do(self.session.change_monitor_level, delta_db),
-            on_effect=lambda _panel, name, on: self._do(self.session.set_effect, name, on))
+            on_effect=lambda _panel, name, on: self._do(self.session.set_effect, name, on),
+            on_next_input=lambda *_: self._do(self.session.next_input, self.client.state.mic_inputs))
         ids.takes_list.bind(on_select=lambda _list, take_id: self.select_take(take_id or None),
                             on_play=lambda _list, take_id: self.toggle_play(take_id),
                             on_best=lambda _list, take_id: self._do(self.session.set_best, take_id),
@@ -254,6 +259,7 @@ class MicScreen(Screen):
         session.show_state(state)  # notices a take that has played to its end
         kind, words = MicSession.input_hint(state)
         ids.input_panel.show_input(state.mic_level_db, state.mic_too_loud, kind, words)
+        ids.input_panel.show_inputs(session.input, state.mic_inputs)  # a USB microphone may come and go
         ids.bar.show_recording(session.recording, state.counting_in, state.take_seconds)
 
     # ---- drawing -------------------------------------------------------------------------------
@@ -265,6 +271,7 @@ class MicScreen(Screen):
         ids.bar.show(session.backing, session.count_in_bars)
         ids.bar.show_recording(session.recording, state.counting_in, state.take_seconds)
         ids.input_panel.show(session.gain_db, session.monitor, session.monitor_db, session.effects)
+        ids.input_panel.show_inputs(session.input, state.mic_inputs)
         takes = session.takes()
         ids.takes_list.show(takes, session.selected_take_id, session.playing_take_id,
                             can_play=not session.recording)

@@ -55,6 +55,15 @@ class MicSession:
         return value
 
     @property
+    def input(self) -> int:
+        """Which of the sound card's inputs is the microphone (1 = the first)."""
+        return int(self._value("input"))
+
+    def next_input(self, input_count: int) -> int:
+        """The next of the card's inputs, round to the first again."""
+        return int(self._set("input", self.input % max(1, input_count) + 1))
+
+    @property
     def gain_db(self) -> float:
         return self._value("gain_db")
 

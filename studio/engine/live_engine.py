@@ -60,6 +60,7 @@ class LiveEngine:
         self.graph = StudioGraph(self.server, values, self.beat, pad_sounds)
         self.graph.out()
         self._mic_gone_said = False
+        self._inputs, self._inputs_checked_at = 0, float("-inf")
         self._take_playing: tuple[str, float, bool] | None = None  # (path, ends at (monotonic), with backing)
         self.takes = TakeRecorder(self.graph.mic.capture, TakeStore(), settings.sample_rate,
                                   on_problem=lambda message: emit(EngineEvent("error", message)))
@@ -184,6 +185,17 @@ class LiveEngine:
             self._monitor.plug_in(inputs[chosen - 1], f"{self.server_name}:input_1")
         except Exception as error:  # jack.JackError
             self._emit(EngineEvent("error", f"The microphone could not be connected ({error})."))
+
+    def _count_microphones(self) -> int:
+        """The sound card's inputs, counted every couple of seconds (a USB one may come and go)."""
+        now = time.monotonic()
+        if self._monitor is not None and not self._monitor.server_gone and now >= self._inputs_checked_at + 2.0:
+            self._inputs_checked_at = now
+            try:
+                self._inputs = len(self._monitor.microphones())
+            except Exception:  # jack.JackError
+                self._inputs = 0
+        return self._inputs
 
     def _check_microphone(self) -> None:
         """While recording: say once if the microphone has gone (a USB microphone unplugged).
@@ -367,6 +379,7 @@ class LiveEngine:
             controls=dict(g.values),
             mic_level_db=round(g.mic.level_db(), 1),
             mic_too_loud=g.mic.too_loud(),
+            mic_inputs=self._count_microphones(),
             take_recording=self.takes.recording,
             take_seconds=round(self.takes.seconds, 2),
             take_playing=self._take_playing[0] if self._take_playing else "",

@@ -96,6 +96,7 @@ class EngineState:
     xruns: int | None = 0  # audio dropouts ("glitches") since the engine started; None: unknown
     mic_level_db: float = SILENCE_DB  # the microphone's peak level after its gain
     mic_too_loud: bool = False  # a sample reached full scale in the last second or so
+    mic_inputs: int = 0  # how many inputs the sound card has (JACK's physical capture ports)
     take_recording: bool = False  # a take is being recorded (see "take_saved" events)
     take_seconds: float = 0.0  # of the take being recorded
     take_playing: str = ""  # the path of the take playing back, "" for none

@@ -51,3 +51,20 @@ class TakeEditorTouchTest(MicTouchCase):
         path, skip, backing, keep = self.client.takes_recorded_over[-1]
         self.assertEqual((skip, backing, keep), (4800, "beat", (0.0, 4800 / take.sample_rate + 2.0)))
         self.assertTrue(self.screen.session.punching_in)
+
+
+class InputChoiceTouchTest(MicTouchCase):
+    def test_with_several_inputs_a_button_goes_to_the_next_and_round_again(self):
+        self.open_mic()
+        button = self.ids.input_panel.input_button
+        self.assertIsNone(button.parent)  # one input (or silent mode): nothing to choose
+        self.client.state.mic_inputs = 2
+        self.poll()
+        self.assertIsNotNone(button.parent)
+        self.assertEqual(button.text, "Input 1 of 2")
+        self.tap(button)
+        self.assertEqual(self.client.sent("mic", "input"), [2.0])
+        self.assertEqual(button.text, "Input 2 of 2")
+        self.tap(button)
+        self.assertEqual(self.client.sent("mic", "input"), [2.0, 1.0])
+        self.save_screenshot("mic-inputs-1280x800")

@@ -134,6 +134,7 @@ def test_the_microphone_input_can_be_chosen_and_its_loss_is_said(jack_server):
             return sorted(port.name for port in watcher.get_all_connections("ward-studio:input_1"))
 
         wait_for(lambda: sources() == ["system:capture_1"], what="pyo to plug the first input in")
+        wait_for(lambda: engine.state.mic_inputs == 2, what="the engine to count the card's inputs")
         engine.act("mic", "input", 2)
         wait_for(lambda: sources() == ["system:capture_2"], what="the second input")
         engine.drain_events()
