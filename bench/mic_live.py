@@ -13,6 +13,7 @@ import time
 
 import numpy as np
 
+from tests.jack.port_recorder import PortRecorder
 from bench.common import Measured, Progress, Row, wait_for
 from bench.engine import BUFFER_FRAMES, ENGINE_START_TIMEOUT_S, SAMPLE_RATE_HZ, _engine_client, jack_server
 
@@ -53,33 +54,7 @@ class ClickFeeder:
         self.client.close()
 
 
-class OutputRecorder:
-    def __init__(self, source: str, seconds: float):
-        import jack
-
-        self.client = jack.Client("ward-bench-mic-recorder", no_start_server=True)
-        self.port = self.client.inports.register("in")
-        self.audio = np.zeros(int(seconds * SAMPLE_RATE_HZ), dtype=np.float32)
-        self.first_frame = None
-        self.end = 0
-        self.client.set_process_callback(self._process)
-        self.client.activate()
-        self.client.connect(source, self.port)
-
-    def _process(self, frames):
-        if self.first_frame is None:
-            self.first_frame = self.client.last_frame_time
-        start = self.client.last_frame_time - self.first_frame
-        if start + frames <= len(self.audio):
-            self.audio[start:start + frames] = self.port.get_array()
-        self.end = start + frames
-
-    def close(self):
-        self.client.deactivate()
-        self.client.close()
-
-
-def _delays(recorder: OutputRecorder, sent: list[int]) -> list[int]:
+def _delays(recorder: PortRecorder, sent: list[int]) -> list[int]:
     found = []
     for frame in sent:
         start = frame - recorder.first_frame
@@ -106,11 +81,11 @@ def measure_mic(progress: Progress) -> Measured:
             engine.act("mic", "monitor_db", 0)
             time.sleep(0.3)
             feeder = ClickFeeder("ward-studio:input_1")
-            recorder = OutputRecorder("ward-studio:output_1", record_s)
+            recorder = PortRecorder("ward-studio:output_1", record_s, "ward-bench-mic-recorder")
             wait_for(lambda: recorder.first_frame is not None, 5, "the recording to start")
             progress(f"mic: monitoring latency, {CLICKS} clicks")
             feeder.started.set()
-            wait_for(lambda: recorder.end >= len(recorder.audio), record_s + 10, "the recording to end")
+            wait_for(lambda: recorder.full, record_s + 10, "the recording to end")
             delays = _delays(recorder, list(feeder.sent_at_frames))
             engine.act("mic", "monitor", 0)
             progress(f"mic: a {TAKE_S:g} s take over the beat, this process busy")

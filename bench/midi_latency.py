@@ -13,6 +13,7 @@ import threading
 
 import numpy as np
 
+from tests.jack.port_recorder import PortRecorder
 from bench.common import Measured, Progress, Row, wait_for
 from bench.engine import BUFFER_FRAMES, ENGINE_START_TIMEOUT_S, SAMPLE_RATE_HZ, _engine_client, jack_server
 
@@ -53,33 +54,7 @@ class NoteSender:
         self.client.close()
 
 
-class OutputRecorder:
-    def __init__(self, source: str, seconds: float):
-        import jack
-
-        self.client = jack.Client("ward-bench-midi-recorder", no_start_server=True)
-        self.port = self.client.inports.register("in")
-        self.audio = np.zeros(int(seconds * SAMPLE_RATE_HZ), dtype=np.float32)
-        self.first_frame = None
-        self.end = 0
-        self.client.set_process_callback(self._process)
-        self.client.activate()
-        self.client.connect(source, self.port)
-
-    def _process(self, frames):
-        if self.first_frame is None:
-            self.first_frame = self.client.last_frame_time
-        start = self.client.last_frame_time - self.first_frame  # placed by frame time
-        if start + frames <= len(self.audio):
-            self.audio[start:start + frames] = self.port.get_array()
-        self.end = start + frames
-
-    def close(self):
-        self.client.deactivate()
-        self.client.close()
-
-
-def _latencies(recorder: OutputRecorder, sent_at_frames: list[int]) -> list[int]:
+def _latencies(recorder: PortRecorder, sent_at_frames: list[int]) -> list[int]:
     """For each note: frames from its event to the first sample of its sound. A note can
     start while the last one still rings, so its start is where the level first jumps well
     above what it was just before the event."""
@@ -108,11 +83,11 @@ def measure_midi_latency(progress: Progress) -> Measured:
             wait_for(lambda: "ward-studio:input" in server.ports(), 10, "the engine's MIDI input")
             sender = NoteSender()
             sender.client.connect(sender.port, "ward-studio:input")
-            recorder = OutputRecorder("ward-studio:output_1", record_s)
+            recorder = PortRecorder("ward-studio:output_1", record_s, "ward-bench-midi-recorder")
             wait_for(lambda: recorder.first_frame is not None, 5, "the recording to start")
             progress(f"midi latency: {NOTES} notes, {NOTE_GAP_S:g} s apart")
             sender.started.set()
-            wait_for(lambda: recorder.end >= len(recorder.audio), record_s + 10, "the recording to end")
+            wait_for(lambda: recorder.full, record_s + 10, "the recording to end")
             sent = list(sender.sent_at_frames)
         finally:
             for client in (sender, recorder):

@@ -27,11 +27,11 @@ def write_atomically(path: str | os.PathLike, data: bytes | str) -> None:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
-    _fsync_folder(path.parent)
+    fsync_folder(path.parent)
 
 
-def _fsync_folder(folder: Path) -> None:
-    """Make the rename itself durable (POSIX); not possible everywhere, and then not needed."""
+def fsync_folder(folder: Path) -> None:
+    """Make a rename or a new file's name durable (POSIX); not possible everywhere, and then not needed."""
     with contextlib.suppress(OSError):
         descriptor = os.open(folder, os.O_RDONLY)
         try:

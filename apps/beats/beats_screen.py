@@ -22,9 +22,9 @@ from kivy.lang import Builder
 from kivy.properties import BooleanProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
-from kivy.uix.screenmanager import Screen
 
 from apps import theme
+from apps.part_screen import PartScreen
 from apps.beats import beat_icons  # noqa: F401  (registers the play/stop/undo/redo icons)
 from apps.beats.beat_session import BeatSession, pad_hit_velocity
 from apps.beats.kit_chooser import KitChooser  # noqa: F401  (kv classes)
@@ -53,11 +53,9 @@ class RailTab(ButtonBehavior, BoxLayout):
     selected = BooleanProperty(False)
 
 
-class BeatsScreen(Screen):
+class BeatsScreen(PartScreen):
     part_title = StringProperty("Beats")
     panel = StringProperty("overview")
-
-    __events__ = ("on_back", "on_message")
 
     def __init__(self, client, **kwargs):
         self.client = client
@@ -241,9 +239,6 @@ class BeatsScreen(Screen):
         for tab_name, tab in self.tabs.items():
             tab.selected = tab_name == name
 
-    def tell(self, message: str, kind: str = "notice") -> None:
-        self.dispatch("on_message", message, kind)
-
     # ---- drawing ---------------------------------------------------------------------------------
     def kit_info(self):
         return self.kits.info(self.session.beat.kit)
@@ -338,23 +333,9 @@ class BeatsScreen(Screen):
 
     # ---- inside ----------------------------------------------------------------------------------
     def _edit(self, verb, *args) -> None:
-        """Run one of the session's verbs; a value out of range is said, never a crash."""
-        if self.session is None:
-            return
-        try:
-            verb(*args)
-        except ValueError as error:
-            self.tell(f"That could not be done: {error}.", "notice")
-        self.refresh()
-
-    def _changed(self, what: str) -> None:
-        self.refresh()
-
-    def on_back(self):
-        """Back was tapped."""
-
-    def on_message(self, message: str, kind: str):
-        """Something to tell the user (the root shows it in the banner)."""
+        """Run one of the session's verbs (once the beat is loaded)."""
+        if self.session is not None:
+            self._do(verb, *args)
 
 
 def _has_steps(pattern) -> bool:

@@ -23,7 +23,6 @@ import os
 from kivy.clock import Clock
 from kivy.lang import Builder
 from kivy.properties import BooleanProperty, StringProperty
-from kivy.uix.screenmanager import Screen
 
 from apps.mic.input_panel import InputPanel  # noqa: F401  (kv classes)
 from apps.mic.mic_bar import MicBar  # noqa: F401
@@ -31,6 +30,7 @@ from apps.mic.mic_session import MicSession
 from apps.mic.mic_widgets import MicCard, keep_in_tree
 from apps.mic.take_editor import TakeEditor
 from apps.mic.takes_list import TakesList  # noqa: F401
+from apps.part_screen import PartScreen
 
 TAKE_EVENTS = ("take_saved", "take_recovered")
 WORDS_SAVE_DELAY_S = 0.6  # typed words are saved this long after the last key (and before anything else)
@@ -87,10 +87,8 @@ class LyricPad(MicCard):
         """Trim, fade or sing part of the selected take again (the take editor)."""
 
 
-class MicScreen(Screen):
+class MicScreen(PartScreen):
     part_title = StringProperty("Mic")
-
-    __events__ = ("on_back", "on_message")
 
     def __init__(self, client, store=None, **kwargs):
         """store: a studio.mic.takes.TakeStore; None: the app's own takes folder."""
@@ -98,6 +96,7 @@ class MicScreen(Screen):
         self.session: MicSession | None = None
         self._deleted: list[tuple[str, str]] = []  # (take_id, name), the one deleted last at the end
         self._words_waiting = False
+        self.editor: TakeEditor | None = None  # made with the screen's widgets (on_kv_post)
         super().__init__(**kwargs)
         self._save_words_soon = Clock.create_trigger(lambda _dt: self.save_words(), WORDS_SAVE_DELAY_S)
         self.session = MicSession(client, store, on_change=self._changed,
@@ -230,9 +229,6 @@ class MicScreen(Screen):
             self._save_words_soon.cancel()
             self.session.set_lyrics(self.ids.lyric_pad.words)
 
-    def tell(self, message: str, kind: str = "notice") -> None:
-        self.dispatch("on_message", message, kind)
-
     # ---- what the engine says ------------------------------------------------------------------
     def take_events(self, events) -> None:
         """The engine's events (any kinds): a saved take joins the list, with the words typed for it."""
@@ -276,7 +272,7 @@ class MicScreen(Screen):
         ids.takes_list.show(takes, session.selected_take_id, session.playing_take_id,
                             can_play=not session.recording)
         selected = next((take for take in takes if take.take_id == session.selected_take_id), None)
-        if selected is not None and getattr(self, "editor", None) is not None and self.editor.parent is not None:
+        if selected is not None and self.editor is not None and self.editor.parent is not None:
             self.editor.show(selected)
         if not self._words_waiting:  # never type over what is being typed
             if selected is None:
@@ -285,23 +281,6 @@ class MicScreen(Screen):
                 ids.lyric_pad.show(f"Words: {selected.name}",
                                    f"{selected.name} has no words yet. Write them here.", session.lyrics, True)
 
-    # ---- inside --------------------------------------------------------------------------------
-    def _do(self, verb, *args) -> None:
-        """Run one of the session's verbs; a value out of range is said, never a crash."""
-        try:
-            verb(*args)
-        except ValueError as error:
-            self.tell(f"That could not be done: {error}.", "notice")
-        self.refresh()
-
-    def _changed(self, what: str) -> None:
-        self.refresh()
-
-    def on_back(self):
-        """Back was tapped."""
-
-    def on_message(self, message: str, kind: str):
-        """Something to tell the user (the root shows it in the banner)."""
 
 
 def _sentence(message: str) -> str:

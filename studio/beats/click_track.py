@@ -30,6 +30,7 @@ class ClickTrack:
         """table_size in ticks; tick_trig fires on every tick of the song, tick_index says which."""
         self.song = pyo.DataTable(size=table_size, init=[0.0] * table_size)
         self._table_size = table_size
+        self._layout: tuple[int, int] | None = None  # what the table holds now
         level = pyo.TableIndex(self.song, tick_index)
         gate = pyo.Compare(level, 0.0, ">") * tick_trig
         held = pyo.SampHold(level, gate, 1.0)
@@ -47,7 +48,7 @@ class ClickTrack:
     def lay_out(self, song_steps: int, count_in_steps: int) -> None:
         """Clicks on the song's beats, then count_in_steps of count-in after them."""
         layout = (song_steps, count_in_steps)
-        if layout == getattr(self, "_layout", None):
+        if layout == self._layout:
             return
         self._layout = layout
         levels = click_levels(song_steps) + click_levels(count_in_steps)

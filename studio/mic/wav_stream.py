@@ -39,6 +39,8 @@ from pathlib import Path
 
 import numpy as np
 
+from studio.atomic_file import fsync_folder
+
 SAMPLE_FORMATS = ("float32", "pcm24")
 DEFAULT_SAMPLE_FORMAT = "float32"
 CHANNEL_COUNTS = (1, 2)
@@ -239,7 +241,7 @@ class WavStreamWriter:
             _try_lock(self._descriptor, fcntl.LOCK_EX)
             self._write_at(self._header(0), 0)
             os.fsync(self._descriptor)
-            _fsync_folder(self.path.parent)  # so the file itself survives a power cut
+            fsync_folder(self.path.parent)  # so the file itself survives a power cut
         except BaseException:
             os.close(self._descriptor)
             self._descriptor = None
@@ -358,13 +360,3 @@ class WavStreamWriter:
             fact = b""
         body = b"WAVE" + b"fmt " + struct.pack("<I", len(fmt)) + fmt + fact + b"data" + struct.pack("<I", data_bytes)
         return b"RIFF" + struct.pack("<I", len(body) + data_bytes) + body
-
-
-def _fsync_folder(folder: Path) -> None:
-    """Make a new file's name durable (POSIX); not possible everywhere, and then not needed."""
-    with contextlib.suppress(OSError):
-        descriptor = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(descriptor)
-        finally:
-            os.close(descriptor)

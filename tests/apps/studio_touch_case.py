@@ -54,9 +54,10 @@ class StudioTouchCase(GraphicUnitTest):
         touch.touch_up()
         self.advance_frames(2)
 
-    def touch_down(self, widget):
-        """A finger lands on the middle of a widget and stays: lift it with touch_up."""
-        touch = UnitTestTouch(*widget.to_window(*widget.center))
+    def touch_down(self, widget=None, at=None):
+        """A finger lands on the middle of a widget (or at window position `at`) and stays:
+        lift it with touch_up."""
+        touch = UnitTestTouch(*(at if at is not None else widget.to_window(*widget.center)))
         touch.touch_down()
         self.advance_frames(1)
         return touch

@@ -13,7 +13,6 @@ skip_module_without_display()
 
 from kivy.graphics import Color, Rectangle  # noqa: E402
 from kivy.metrics import dp, sp  # noqa: E402
-from kivy.tests.common import UnitTestTouch  # noqa: E402
 from kivy.uix.anchorlayout import AnchorLayout  # noqa: E402
 from kivy.uix.label import Label  # noqa: E402
 
@@ -57,14 +56,10 @@ class KeysPanelCase(StudioTouchCase):
         return key_pad.to_window(key_pad.x + key_pad.width * fraction_across, key_pad.y + key_pad.height * fraction_up)
 
     def press(self, pad, fraction_up=0.5):
-        touch = UnitTestTouch(*self.pad_point(pad, fraction_up))
-        touch.touch_down()
-        self.advance_frames(1)
-        return touch
+        return self.touch_down(at=self.pad_point(pad, fraction_up))
 
     def lift(self, touch):
-        touch.touch_up()
-        self.advance_frames(1)
+        self.touch_up(touch)
 
 
 class KeysPadsTest(KeysPanelCase):

@@ -3,8 +3,8 @@
 import threading
 
 import jack
-import numpy as np
 
+from tests.jack.port_recorder import PortRecorder
 from tests.jack.test_engine_on_jack import start_engine
 from tests.studio.signals import onsets
 from tests.studio.test_engine_client import wait_for
@@ -44,38 +44,6 @@ class MidiSender:
         self.client.close()
 
 
-class Recorder:
-    """A JACK client that records a port's audio with the JACK frame time of each block."""
-
-    def __init__(self, source: str, blocks: int = 400):
-        self.client = jack.Client("ward-test-midi-recorder", no_start_server=True)
-        self.port = self.client.inports.register("in")
-        size = self.client.blocksize
-        self.audio = np.zeros(blocks * size, dtype=np.float32)
-        self.first_frame = None
-        self._end = 0
-        self.client.set_process_callback(self._process)
-        self.client.activate()
-        self.client.connect(source, self.port)
-
-    def _process(self, frames):
-        if self.first_frame is None:
-            self.first_frame = self.client.last_frame_time
-        # placed by frame time: a missed cycle leaves silence instead of shifting what follows
-        start = self.client.last_frame_time - self.first_frame
-        if start + frames <= len(self.audio):
-            self.audio[start:start + frames] = self.port.get_array()
-        self._end = start + frames
-
-    @property
-    def full(self) -> bool:
-        return self._end >= len(self.audio)
-
-    def close(self):
-        self.client.deactivate()
-        self.client.close()
-
-
 def test_a_note_on_plays_its_pad_within_one_buffer_plus_1_ms(jack_server):
     engine = start_engine(buffer_size=256)
     sender = recorder = None
@@ -85,7 +53,7 @@ def test_a_note_on_plays_its_pad_within_one_buffer_plus_1_ms(jack_server):
         wait_for(lambda: "ward-studio:input" in jack_server.ports(), what="the engine's MIDI input")
         sender = MidiSender()
         sender.client.connect(sender.port, "ward-studio:input")
-        recorder = Recorder("ward-studio:output_1")
+        recorder = PortRecorder("ward-studio:output_1", 400 * 256 / 48000)
         wait_for(lambda: recorder.first_frame is not None, what="the recording to start")
         sender.send()
         wait_for(lambda: recorder.full, timeout_s=10, what="the recording to end")

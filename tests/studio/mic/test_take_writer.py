@@ -23,6 +23,7 @@ from studio.mic import wav_stream
 from studio.mic.take_writer import TakeError, TakeWriter, clock_text
 from studio.mic.takes import TakeStore, recovered_message
 from tests.studio.mic.record_until_killed import ramp
+from tests.studio.mic.test_wav_stream import DiskFillsUp
 
 RATE = 48000
 REPO = Path(__file__).resolve().parents[3]
@@ -145,25 +146,6 @@ def test_a_take_survives_kill_9_at_any_moment(tmp_path):
 
 
 # ---- a disk that is full, or will not take a bigger file -------------------------------------------
-
-class DiskFillsUp:
-    """os.pwrite as a disk with room_bytes left: a short write, then ENOSPC, as the kernel does."""
-
-    def __init__(self, room_bytes: int):
-        self.room_bytes = room_bytes
-        self.real_pwrite = os.pwrite
-
-    def __call__(self, descriptor, data, offset):
-        end = os.fstat(descriptor).st_size
-        grows_by = max(0, offset + len(data) - end)
-        if grows_by > self.room_bytes:
-            if self.room_bytes == 0:
-                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-            data = bytes(data)[:len(data) - (grows_by - self.room_bytes)]
-        written = self.real_pwrite(descriptor, data, offset)
-        self.room_bytes -= max(0, offset + written - end)
-        return written
-
 
 def test_a_full_disk_stops_the_take_and_keeps_everything_before(tmp_path, monkeypatch):
     messages = []

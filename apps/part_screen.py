@@ -1,0 +1,33 @@
+"""What every studio part's screen (Beats, Mic...) shares: Back, telling the user something,
+and running one of its session's verbs so that a value out of range is said, never a crash."""
+
+from __future__ import annotations
+
+from kivy.uix.screenmanager import Screen
+
+
+class PartScreen(Screen):
+    __events__ = ("on_back", "on_message")
+
+    def tell(self, message: str, kind: str = "notice") -> None:
+        self.dispatch("on_message", message, kind)
+
+    def _do(self, verb, *args) -> None:
+        """Run one of the session's verbs, then draw again; a ValueError is said in the banner."""
+        try:
+            verb(*args)
+        except ValueError as error:
+            self.tell(f"That could not be done: {error}.", "notice")
+        self.refresh()
+
+    def refresh(self, *_):
+        """Draw what the session holds (each screen has its own)."""
+
+    def _changed(self, what: str) -> None:
+        self.refresh()
+
+    def on_back(self):
+        """Back was tapped."""
+
+    def on_message(self, message: str, kind: str):
+        """Something to tell the user (the root shows it in the banner)."""
