@@ -20,7 +20,7 @@ test:
 	$(XVFB) $(PY) -m pytest $(PYTEST_ARGS)
 
 bench:
-	@bash scripts/setup.sh test
+	@bash scripts/setup.sh bench
 	$(XVFB) $(PY) bench/run.py
 
 # The launcher and the Beats screen as PNGs, as used in README.md (a fresh, empty beat).

@@ -226,7 +226,7 @@ def measure_restarts(progress: Progress) -> Measured:
 
 # --- 6. memory ----------------------------------------------------------------------------
 BARE_PYO_RSS_CODE = (
-    "import pyo\n"
+    "import pyo64\n"
     "for line in open('/proc/self/status'):\n"
     "    if line.startswith('VmRSS:'): print(line.split()[1])\n"
 )
@@ -237,7 +237,7 @@ def bare_pyo_rss_kb() -> int:
     result = subprocess.run([sys.executable, "-c", BARE_PYO_RSS_CODE], capture_output=True,
                             text=True, env=env, timeout=60)
     if result.returncode != 0 or not result.stdout.strip():
-        raise RuntimeError(f"`python -c \"import pyo\"` failed: {result.stderr.strip()[-300:]}")
+        raise RuntimeError(f"`python -c \"import pyo64\"` failed: {result.stderr.strip()[-300:]}")
     return int(result.stdout.split()[-1])
 
 
@@ -260,7 +260,7 @@ def measure_memory(progress: Progress) -> Measured:
         rows=[Row(
             f"engine process RSS (VmRSS) after {MEMORY_PLAY_S:g} s playing, silent mode",
             f"{engine_rss_kb / 1024:.1f} MB (peak VmHWM {engine_peak_kb / 1024:.1f} MB)",
-            f"`python -c \"import pyo\"`: {pyo_rss_kb / 1024:.1f} MB",
+            f"`python -c \"import pyo64\"`: {pyo_rss_kb / 1024:.1f} MB",
             ratio(engine_rss_kb, pyo_rss_kb),
         )],
         notes=["Both are the same interpreter with PYO_GUI_WX=0; RSS counts shared libraries too."],

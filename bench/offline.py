@@ -34,7 +34,7 @@ def studio_graph_metronome(server):
 
 
 def loud_sine(server):
-    import pyo
+    from studio.audio.dsp import pyo
 
     from studio.audio.levels import db_to_amp
 
@@ -46,7 +46,7 @@ def loud_sine(server):
 
 def sine_then_silence(server):
     """One second of the loud sine, then silence: what a bus idles on between songs."""
-    import pyo
+    from studio.audio.dsp import pyo
 
     fade = pyo.Linseg([(0.0, 1.0), (1.0, 1.0), (1.001, 0.0)]).play()
     source = loud_sine(server) * fade

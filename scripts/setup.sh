@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Set up what Ward Studio needs on this machine, then return: system packages (apt-get when
 # root, otherwise the exact command to run is printed) and a virtual environment in .venv.
-# Usage: scripts/setup.sh run|test      (test adds what the tests need: JACK, Xvfb, Mesa)
+# Usage: scripts/setup.sh run|test|bench   (test adds what the tests need: JACK, Xvfb, Mesa;
+#                                         bench adds librosa, measured beside the studio)
 # Safe to run again: it only does what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,7 +11,7 @@ purpose=${1:-run}
 # libgl1: Kivy draws with OpenGL. libjack-jackd2-0: JACK-Client finds JACK through it.
 # ffmpeg: decoding and exporting MP3/AAC.
 packages=(libgl1 libjack-jackd2-0 ffmpeg)
-if [ "$purpose" = test ]; then
+if [ "$purpose" != run ]; then
   # jackd2: a real audio server with a dummy driver; xvfb + xauth + Mesa: a screen for touch tests.
   packages+=(jackd2 xvfb xauth libgl1-mesa-dri)
 fi
@@ -57,6 +58,7 @@ stamp=".venv/.installed-$purpose-$(sha1sum pyproject.toml | cut -c1-12)"
 if [ ! -f "$stamp" ]; then
   extra=""
   [ "$purpose" = test ] && extra="[test]"
+  [ "$purpose" = bench ] && extra="[test,bench]"
   echo "Installing Ward Studio and its Python packages into .venv"
   if ! { .venv/bin/python -m pip install -q --upgrade pip &&
          .venv/bin/python -m pip install -q -e ".$extra"; } >.venv/pip.log 2>&1; then

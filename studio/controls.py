@@ -8,35 +8,13 @@ before they reach the audio engine.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import NamedTuple
+
+from studio.control_spec import SILENCE_DB, ControlSpec
+from studio.decks.deck_controls import DECK_CONTROLS
 
 # The safety limiter's ceiling: nothing leaves the master bus above this level.
 LIMITER_CEILING_DB = -1.0
-# Volume at or below this is treated as silence (faders show "off").
-SILENCE_DB = -60.0
-
-
-@dataclass(frozen=True)
-class ControlSpec:
-    group: str
-    control: str
-    minimum: float
-    maximum: float
-    default: float
-    unit: str = ""
-    is_switch: bool = False  # on/off control: values are 0.0 or 1.0
-    description: str = ""
-    momentary: bool = False  # an event (a pad hit), not a setting: never stored or restored
-    whole_number: bool = False
-
-    @property
-    def key(self) -> tuple[str, str]:
-        return (self.group, self.control)
-
-    @property
-    def name(self) -> str:
-        return f"{self.group}/{self.control}"
 
 
 class Action(NamedTuple):
@@ -106,6 +84,7 @@ CONTROLS: dict[tuple[str, str], ControlSpec] = _specs(
     # Not kept: after an engine restart the interrupted take is recovered, not carried on.
     ControlSpec("mic", "recording", 0.0, 1.0, 0.0, is_switch=True, momentary=True,
                 description="Record a take (after the count-in when there is a backing), or stop"),
+    *DECK_CONTROLS,
 )
 
 MIC_BACKINGS = {0.0: "none", 1.0: "metronome", 2.0: "beat"}

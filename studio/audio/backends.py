@@ -51,7 +51,7 @@ def jack_server_running() -> bool:
 
 def portaudio_output_available() -> bool:
     """True if PortAudio sees a default output device."""
-    import pyo
+    from studio.audio.dsp import pyo
 
     try:
         with quiet_native_stderr():

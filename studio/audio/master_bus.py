@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import pyo
+from studio.audio.dsp import pyo
 
 from studio.audio.levels import amp_to_db, db_to_amp
 from studio.controls import LIMITER_CEILING_DB, SILENCE_DB, effective_volume_db

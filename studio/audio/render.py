@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-import pyo
+from studio.audio.dsp import pyo
 import soundfile
 
 from studio.audio.servers import make_server

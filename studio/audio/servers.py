@@ -10,7 +10,7 @@ pyo keeps one server per process: shut one down before making the next.
 
 from __future__ import annotations
 
-import pyo
+from studio.audio.dsp import pyo
 
 from studio.audio.backends import portaudio_output_available, quiet_native_stderr
 

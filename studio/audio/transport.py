@@ -6,8 +6,9 @@ The Metro fires on the first sample at or after each beat time, and its trigger 
 click one sample later. The clicks then reach the output one audio block later still: each
 play makes a fresh clock (see _BeatClock), and pyo computes objects in the order they were
 made, so the older object that carries the clicks on reads them a block behind. All in all
-a beat at clock time t is heard from sample ceil(t * sr) + 1 + buffer_size; tempo and the
-spacing of beats are exact to the sample.
+a beat at clock time t is heard from sample ceil(t * sr) + 1 + buffer_size (the first beat of
+a play one sample sooner: a new Metro fires on its very first sample); tempo and the spacing
+of beats are exact to the sample.
 """
 
 from __future__ import annotations
@@ -64,7 +65,10 @@ class _BeatClock:
         """A short sine blip with a fast decaying envelope: clear but never harsh."""
         envelope = pyo.ExpTable([(0, 1.0), (8192, 0.0)], exp=4)
         amplitude = pyo.TrigEnv(trigger, table=envelope, dur=CLICK_LENGTH_S, mul=0.5)
-        blip = pyo.Sine(freq=freq_hz, mul=amplitude)
+        # A hundredth of a cycle off zero: the sine runs freely and, at 1 kHz and 48 kHz, would
+        # be exactly 0 on every 24th sample, which a beat can fall on (its click then starts a
+        # sample late).
+        blip = pyo.Sine(freq=freq_hz, phase=0.01, mul=amplitude)
         self._parts.extend([envelope, amplitude, blip])
         return blip
 

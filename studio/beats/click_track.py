@@ -7,7 +7,7 @@ clicks, metronome on or off.
 
 from __future__ import annotations
 
-import pyo
+from studio.audio.dsp import pyo
 
 from studio.beats.model import STEPS_PER_BEAT, TICKS_PER_STEP
 

@@ -8,7 +8,7 @@ repeated hit fell.
 from __future__ import annotations
 
 import numpy as np
-import pyo
+from studio.audio.dsp import pyo
 
 from studio.audio.levels import db_to_amp
 from studio.beats.model import PadSettings

@@ -20,7 +20,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
-import pyo
+from studio.audio.dsp import pyo
 
 from studio.beats.click_track import ClickTrack
 from studio.beats.model import MAX_CHAIN_LENGTH, PAD_COUNT, STEP_COUNTS, TICKS_PER_STEP, Beat

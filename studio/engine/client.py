@@ -22,8 +22,10 @@ from dataclasses import replace
 
 from studio.controls import Action, check_action, default_values
 from studio.engine.messages import (
-    EngineEvent, EngineState, PlayTake, RecordOver, Restore, SetBeat, Shutdown, StopTake,
+    EngineEvent, EngineState, LoadTrack, PlayTake, PrepareDecks, RecordOver, Restore, SetBeat, SetBeatGrid,
+    SetHotCue, Shutdown, StopTake,
 )
+from studio.decks.deck_controls import HOT_CUES
 from studio.settings import AudioSettings
 
 COMMAND_QUEUE_SIZE = 1024
@@ -53,6 +55,8 @@ class EngineClient:
         self._context = multiprocessing.get_context("spawn")
         self._values = default_values()  # every control as the user last set it
         self._beat = None  # the beat the engine plays (a copy), replayed after a restart
+        self._decks_prepared: PrepareDecks | None = None  # replayed after a restart, with:
+        self._tracks: dict[int, LoadTrack] = {}  # the track on each deck (from its start again)
         self._lock = threading.Lock()
         self._state = EngineState()
         self._events: collections.deque[EngineEvent] = collections.deque(maxlen=EVENT_QUEUE_SIZE)
@@ -106,6 +110,42 @@ class EngineClient:
         with self._lock:
             queues = self._queues
         self._send(queues, RecordOver(str(path), int(skip_frames), backing, keep_s, tuple(fades_s)))
+
+    # --- the DJ decks -------------------------------------------------------------------------
+    def prepare_decks(self, capacity_s: float) -> None:
+        """Make room for tracks up to capacity_s on each deck (see PrepareDecks)."""
+        with self._lock:
+            self._decks_prepared = PrepareDecks(float(capacity_s))
+            queues = self._queues
+        self._send(queues, self._decks_prepared)
+
+    def load_track(self, load: LoadTrack) -> None:
+        with self._lock:
+            self._tracks[load.deck] = load
+            queues = self._queues
+        self._send(queues, load)
+
+    def set_beat_grid(self, deck: int, bpm: float, first_beat_s: float) -> None:
+        with self._lock:
+            if deck in self._tracks:
+                self._tracks[deck] = self._tracks[deck]._replace(bpm=bpm, first_beat_s=first_beat_s)
+            queues = self._queues
+        self._send(queues, SetBeatGrid(deck, float(bpm), float(first_beat_s)))
+
+    def set_hot_cue(self, deck: int, index: int, position_s: float | None) -> None:
+        """Put a hot cue (1..8) at position_s or delete it (None): Undo, or cues from the app."""
+        self.note_hot_cue(deck, index, position_s)
+        with self._lock:
+            queues = self._queues
+        self._send(queues, SetHotCue(deck, index, position_s))
+
+    def note_hot_cue(self, deck: int, index: int, position_s: float | None) -> None:
+        """Remember a hot cue for a restart (the engine set or deleted it; nothing is sent)."""
+        with self._lock:
+            if deck in self._tracks:
+                cues = (list(self._tracks[deck].hot_cues_s) + [None] * HOT_CUES)[:HOT_CUES]
+                cues[index - 1] = position_s
+                self._tracks[deck] = self._tracks[deck]._replace(hot_cues_s=tuple(cues))
 
     def stop_take(self) -> None:
         with self._lock:
@@ -180,6 +220,9 @@ class EngineClient:
         with self._lock:
             self._process = process
             self._queues = (commands, states, events)
+            deck_setup = ([self._decks_prepared] if self._decks_prepared else []) + list(self._tracks.values())
+        for message in deck_setup:  # after a restart: the decks as they were, tracks from their start
+            self._send((commands, states, events), message)
         self._started_at = time.monotonic()
         self._last_state_at = 0.0
 

@@ -15,6 +15,7 @@ from studio.audio.servers import AudioStartError, make_server
 from studio.controls import MIC_BACKINGS, Action, check_action
 from studio.engine.jack_monitor import JackMonitor, free_client_name
 from studio.beats.model import Beat
+from studio.engine.deck_commands import DECK_MESSAGES, DeckCommands
 from studio.engine.messages import EngineEvent, EngineState, PlayTake, RecordOver, Restore, SetBeat, StopTake
 from studio.engine.pad_sounds import load_pad_sounds
 from studio.engine.silent_clock import SilentClock
@@ -59,6 +60,7 @@ class LiveEngine:
         pad_sounds = load_pad_sounds(self.beat.kit, settings.sample_rate, emit)
         self.graph = StudioGraph(self.server, values, self.beat, pad_sounds)
         self.graph.out()
+        self.deck_commands = DeckCommands(self.graph, emit)
         self._mic_gone_said = False
         self._inputs, self._inputs_checked_at = 0, float("-inf")
         self._take_playing: tuple[str, float, bool] | None = None  # (path, ends at (monotonic), with backing)
@@ -154,6 +156,8 @@ class LiveEngine:
             self._stop_take()
         elif isinstance(message, RecordOver):
             self._record_take(True, over=message)
+        elif isinstance(message, DECK_MESSAGES):
+            self.deck_commands.handle(message)
         elif isinstance(message, Restore):
             for (group, control), value in message.values.items():
                 self.handle(Action(group, control, value))
@@ -289,13 +293,15 @@ class LiveEngine:
             + self._monitor.port_latency_frames(f"{self.server_name}:output_1", capture=False)
 
     def poll_fast(self) -> None:
-        """While recording: beat hits out, mic samples into the take (100 times a second)."""
+        """While recording, loading a track or scratching (100 times a second): beat hits out,
+        mic samples into the take, the next chunk of a track into its deck, the finger followed."""
         self.send_recorded_hits()
         self.takes.pump()
+        self.deck_commands.pump()
 
     @property
-    def busy_recording(self) -> bool:
-        return self.recording or self.takes.recording
+    def busy(self) -> bool:
+        return self.recording or self.takes.recording or self.deck_commands.busy
 
     # --- health and state -------------------------------------------------------------
     def exit_code(self) -> int | None:
@@ -350,6 +356,7 @@ class LiveEngine:
     def state(self) -> EngineState:
         g = self.graph
         g.tick()
+        self.deck_commands.pump()
         self.send_recorded_hits()
         self.takes.pump()
         if self._take_playing is not None and time.monotonic() > self._take_playing[1]:
@@ -383,6 +390,7 @@ class LiveEngine:
             take_recording=self.takes.recording,
             take_seconds=round(self.takes.seconds, 2),
             take_playing=self._take_playing[0] if self._take_playing else "",
+            decks=g.decks.status(),
             engine_pid=os.getpid(),
             uptime_s=round(time.monotonic() - self._started_at, 2),
         )

@@ -1,7 +1,8 @@
 """What crosses between the app and the engine process: small picklable messages.
 
 In: :class:`~studio.controls.Action` (change a control), :class:`SetBeat` (the beat to play),
-:class:`PlayTake` and :class:`StopTake` (a recorded take),
+:class:`PlayTake` and :class:`StopTake` (a recorded take), :class:`PrepareDecks`,
+:class:`LoadTrack`, :class:`SetBeatGrid` and :class:`SetHotCue` (the DJ decks),
 :class:`Restore` (after a restart) and :class:`Shutdown`. Out: :class:`EngineState` snapshots at about 25 Hz and
 :class:`EngineEvent` notices for what happened.
 """
@@ -63,7 +64,9 @@ class EngineEvent(NamedTuple):
 
     kind is one of: "started", "restarted", "device_lost", "notice", "error", "pad_hit"
     (while recording: data has pad, velocity and song_position in steps, negative in a count-in),
-    "take_saved" (data: take, the TakeInfo as a dict) and "take_recovered" (data: takes).
+    "take_saved" (data: take, the TakeInfo as a dict), "take_recovered" (data: takes),
+    "track_loaded" (data: deck, source_path) and "hot_cue" (data: deck, hot_cue, position_s or
+    None when deleted, was_s).
     """
 
     kind: str
@@ -100,6 +103,7 @@ class EngineState:
     take_recording: bool = False  # a take is being recorded (see "take_saved" events)
     take_seconds: float = 0.0  # of the take being recorded
     take_playing: str = ""  # the path of the take playing back, "" for none
+    decks: tuple = ()  # a studio.decks.decks_graph.DeckStatus per deck
     controls: dict = field(default_factory=dict)  # (group, control) -> value, as the engine has them
     engine_pid: int = 0
     uptime_s: float = 0.0
@@ -109,3 +113,43 @@ class EngineState:
         if not self.sample_rate:
             return 0.0
         return 1000.0 * self.buffer_size / self.sample_rate
+
+
+class PrepareDecks(NamedTuple):
+    """Make room in the engine for tracks up to capacity_s on each deck. Slow (a fraction of a
+    second, and it may stop the sound meanwhile): sent when the Decks screen opens."""
+
+    capacity_s: float
+
+
+class LoadTrack(NamedTuple):
+    """Load a decoded track onto a deck (1 or 2). audio_path holds raw little-endian float32
+    stereo frames at sample_rate (studio.decks.track_decode); the rest comes from its analysis."""
+
+    deck: int
+    audio_path: str
+    frames: int
+    sample_rate: int
+    title: str = ""
+    artist: str = ""
+    source_path: str = ""
+    bpm: float = 0.0  # 0: no clear beat
+    first_beat_s: float = 0.0
+    gain_db: float = 0.0  # the suggested gain (from loudness); applied as the deck's gain
+    hot_cues_s: tuple = ()  # up to 8, None for an empty one
+
+
+class SetBeatGrid(NamedTuple):
+    """A corrected beat grid for the track on a deck (x2, /2, a tapped tempo, a moved first beat)."""
+
+    deck: int
+    bpm: float
+    first_beat_s: float
+
+
+class SetHotCue(NamedTuple):
+    """Put a hot cue (1..8) at position_s, or delete it (None): Undo, and cues kept with a track."""
+
+    deck: int
+    index: int
+    position_s: float | None

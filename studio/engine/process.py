@@ -90,7 +90,7 @@ def run_engine(
     next_state = next_hits = time.monotonic()
     try:
         while True:
-            wake = min(next_state, next_hits) if engine.busy_recording else next_state
+            wake = min(next_state, next_hits) if engine.busy else next_state
             try:
                 message = commands.get(timeout=max(0.0, wake - time.monotonic()))
             except queue.Empty:
@@ -100,7 +100,7 @@ def run_engine(
             if message is not None:
                 engine.handle(message)
             now = time.monotonic()
-            if engine.busy_recording and now >= next_hits:
+            if engine.busy and now >= next_hits:
                 engine.poll_fast()
                 next_hits = max(next_hits + HIT_POLL_PERIOD_S, now)
             if now >= next_state:

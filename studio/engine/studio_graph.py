@@ -8,7 +8,7 @@ output to the master bus and its controls to ``apply``.
 
 from __future__ import annotations
 
-import pyo
+from studio.audio.dsp import pyo
 
 from studio.audio.master_bus import MasterBus, build_master_bus
 from studio.audio.transport import Transport, build_transport
@@ -23,6 +23,8 @@ from studio.melody.melodic_graph import MelodicPads
 from studio.melody.scales import SCALE_NAMES, SCALES
 from studio.mic.mic_graph import EFFECTS as MIC_EFFECTS, MicChannel
 from studio.mic.take_player import TakePlayer
+from studio.decks.decks_graph import DecksGraph
+from studio.decks.headphones import Headphones
 
 
 class StudioGraph:
@@ -62,12 +64,19 @@ class StudioGraph:
                               backing_started=self.sequencer.song_started)
         self._apply_mic()
         self.take_player = TakePlayer(self.sequencer.song_started)
+        self.decks = DecksGraph(server)
+        self.deck_events: list[dict] = []  # hot cues set or deleted, for the engine to announce
         self.master: MasterBus = build_master_bus(
-            [self.transport.output, self.sequencer.output, self.keys.output, self.mic.output, self.take_player.output],
+            [self.transport.output, self.sequencer.output, self.keys.output, self.mic.output, self.take_player.output,
+             self.decks.output],
             volume_db=v[("master", "volume_db")],
             headphone_cap_db=v[("master", "headphone_cap_db")],
             muted=bool(v[("master", "mute")]),
         )
+        self.headphones = Headphones(self.decks.cue, self.master, v)
+        for (group, control), value in list(v.items()):
+            if group.startswith("deck") or group == "mixer":
+                self._apply_deck(group, control)  # after a restart: the faders, EQs and tempos as they were
         self._play_started_sample = 0
         if v[("transport", "playing")]:
             self._start_transport()
@@ -76,8 +85,9 @@ class StudioGraph:
             self.sequencer.play()  # after a restart: straight on, no count-in
 
     def out(self) -> None:
-        """Send the master bus to the sound device."""
-        self.master.output.out()
+        """Send the master bus to the sound device, and the headphone cue to outputs 3-4 when
+        the device has them (or into the right ear with split cue)."""
+        self.headphones.out(self.server.getNchnls())
 
     def apply(self, action: Action) -> None:
         """Change one control. The action must already be checked (see check_action)."""
@@ -98,7 +108,10 @@ class StudioGraph:
                 self.keys.release(pad)
             return  # an event, not a setting to keep
         self.values[key] = action.value
-        if group == "master":
+        if group.startswith("deck") or group == "mixer":
+            self._apply_deck(group, action.control)
+        elif group == "master":
+            self.headphones.apply(self.values)  # the cap and mute hold for the headphones too
             self.master.set_volume(
                 self.values[("master", "volume_db")],
                 self.values[("master", "headphone_cap_db")],
@@ -148,6 +161,20 @@ class StudioGraph:
             self.sequencer.set_midi_notes(pad_sounds.midi_notes)
             self.sequencer.set_kit_gain_pan(pad_sounds.gains_db, pad_sounds.pans)
         self.sequencer.set_beat(beat)
+
+    def _apply_deck(self, group: str, control: str) -> None:
+        v = self.values
+        value = v[(group, control)]
+        if group == "mixer" and control.startswith("headphones") or control == "split_cue":
+            self.headphones.apply(v)
+        elif control.startswith(("eq_", "kill_")):
+            band = control.split("_")[1]
+            self.decks.set_eq(int(group.removeprefix("deck")), ("low", "mid", "high").index(band),
+                              v[(group, f"eq_{band}_db")], bool(v[(group, f"kill_{band}")]))
+        else:
+            event = self.decks.apply(group, control, value)
+            if event:
+                self.deck_events.append(event)
 
     def _apply_mic(self) -> None:
         v = self.values
@@ -206,6 +233,7 @@ class StudioGraph:
         """Housekeeping a few times a second (never timing: that lives in the graph)."""
         self.transport.tick()
         self.sequencer.tick()
+        self.decks.tick()
 
     def recorded_hits(self) -> list[LiveHit]:
         """Touch and MIDI hits since the last call while recording (read them a few times a second)."""

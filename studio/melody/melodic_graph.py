@@ -21,7 +21,7 @@ level, leaves every single note untouched (to the bit) and keeps such a pile-up 
 from __future__ import annotations
 
 import numpy as np
-import pyo
+from studio.audio.dsp import pyo
 
 from studio.audio.levels import db_to_amp
 from studio.melody.instrument_synth import PEAK_DBFS, SOUNDS, render_note

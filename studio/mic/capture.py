@@ -10,7 +10,7 @@ main loop can fall that far behind before anything is lost (counted in `lost_fra
 from __future__ import annotations
 
 import numpy as np
-import pyo
+from studio.audio.dsp import pyo
 
 RING_S = 8.0
 
@@ -68,12 +68,12 @@ class MicCapture:
         elapsed, self._read_time = now - self._read_time, now
         if elapsed >= self.ring_frames:  # the ring went round before it was read: sound was lost
             self.lost_frames += elapsed - (end - start) % self.ring_frames
-        ring = np.frombuffer(self.ring.getBuffer(), dtype=np.float32)
+        ring = np.asarray(self.ring.getBuffer())  # the engine's sample type (64-bit: studio.audio.dsp)
         try:
             if end >= start:
-                frames = ring[start:end].copy()
+                frames = ring[start:end].astype(np.float32)
             else:
-                frames = np.concatenate([ring[start:], ring[:end]])
+                frames = np.concatenate([ring[start:], ring[:end]]).astype(np.float32)
         finally:
             del ring  # no view of pyo's memory outlives the call
         self.frames_read += len(frames)

@@ -19,7 +19,7 @@ through the master bus, so the limiter and the mentor's volume cap hold for the 
 
 from __future__ import annotations
 
-import pyo
+from studio.audio.dsp import pyo
 
 from studio.audio.levels import amp_to_db, db_to_amp
 from studio.mic.capture import MicCapture

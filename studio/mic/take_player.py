@@ -9,7 +9,7 @@ recording's round trip, so the voice lands where it was sung.
 
 from __future__ import annotations
 
-import pyo
+from studio.audio.dsp import pyo
 
 GLIDE_S = 0.01
 CUT_S = 0.002

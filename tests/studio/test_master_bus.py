@@ -1,7 +1,7 @@
 """The master bus keeps every output safe: rendered in pyo manual mode, checked on the samples."""
 
 import numpy as np
-import pyo
+from studio.audio.dsp import pyo
 import pytest
 
 from studio.audio.levels import db_to_amp

@@ -2,7 +2,7 @@
 meter sees the level and clipping, monitoring is heard only when on, effects change it."""
 
 import numpy as np
-import pyo
+from studio.audio.dsp import pyo
 import pytest
 
 from studio.audio.render import render_manual

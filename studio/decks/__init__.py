@@ -1,0 +1,1 @@
+"""The DJ decks: tracks, analysis, the deck graph and the mixer."""

@@ -1,0 +1,64 @@
+"""The decks inside the engine process (silent mode): a track loads in chunks, plays, and
+comes back on its deck after the engine is killed."""
+
+import os
+import signal
+
+import numpy as np
+
+from studio.engine.messages import LoadTrack
+from tests.studio.test_engine_client import engine, wait_for  # noqa: F401  (engine is a fixture)
+
+SR = 48000
+
+
+def write_track(path, seconds=30.0, freq_hz=440.0):
+    n = np.arange(int(seconds * SR))
+    mono = (0.5 * np.sin(2 * np.pi * freq_hz * n / SR)).astype("<f4")
+    np.stack([mono, mono], axis=1).tofile(path)
+    return len(mono)
+
+
+def test_a_track_loads_plays_and_is_back_after_the_engine_is_killed(engine, tmp_path):  # noqa: F811
+    frames = write_track(tmp_path / "track.f32")
+    engine.prepare_decks(60.0)
+    engine.load_track(LoadTrack(1, str(tmp_path / "track.f32"), frames, SR, title="Sine", bpm=120.0,
+                                gain_db=-3.0, hot_cues_s=(None, 2.0)))
+    loaded = []
+    wait_for(lambda: loaded.extend(e for e in engine.drain_events() if e.kind == "track_loaded") or loaded,
+             what="the track on deck 1")
+    deck = engine.state.decks[0]
+    assert deck.loaded and deck.title == "Sine" and deck.duration_s == 30.0
+    assert deck.hot_cues_s[1] == 2.0
+    wait_for(lambda: engine.state.controls[("deck1", "gain_db")] == -3.0, what="the suggested gain")
+    engine.act("master", "volume_db", 0.0)
+    engine.act("deck1", "playing", 1)
+    wait_for(lambda: engine.state.decks[0].position_s > 0.5, what="the deck to play")
+    wait_for(lambda: engine.state.meter_db[0] > -20, what="the deck on the meter")
+    old_pid = engine.state.engine_pid
+    os.kill(old_pid, signal.SIGKILL)
+    wait_for(lambda: engine.state.engine_pid not in (old_pid, 0), timeout_s=5, what="a new engine")
+    wait_for(lambda: engine.state.decks and engine.state.decks[0].loaded, what="the track back on deck 1")
+    assert engine.state.decks[0].hot_cues_s[1] == 2.0
+
+
+def test_a_track_longer_than_a_deck_holds_is_refused_in_plain_words(engine, tmp_path):  # noqa: F811
+    frames = write_track(tmp_path / "long.f32", seconds=12.0)
+    engine.prepare_decks(10.0)
+    engine.drain_events()
+    engine.load_track(LoadTrack(2, str(tmp_path / "long.f32"), frames, SR, title="Long one"))
+    errors = []
+    wait_for(lambda: errors.extend(e for e in engine.drain_events() if e.kind == "error") or errors, what="the error")
+    assert "longer than a deck holds" in errors[0].message
+    assert not engine.state.decks[1].loaded
+
+
+def test_a_missing_decoded_file_is_said_and_the_engine_plays_on(engine, tmp_path):  # noqa: F811
+    engine.prepare_decks(10.0)
+    engine.drain_events()
+    engine.load_track(LoadTrack(1, str(tmp_path / "gone.f32"), 1000, SR, title="Gone"))
+    errors = []
+    wait_for(lambda: errors.extend(e for e in engine.drain_events() if e.kind == "error") or errors, what="the error")
+    assert errors[0].message.startswith("“Gone” could not be loaded")
+    engine.act("transport", "playing", 1)
+    wait_for(lambda: engine.state.playing, what="the engine still going")
