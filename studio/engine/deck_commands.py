@@ -1,13 +1,18 @@
-"""The engine's side of the DJ decks: loading tracks, corrected grids, hot cues, and what to
-tell the app. LiveEngine hands it the deck messages and calls pump() often while it is busy."""
+"""The engine's side of the DJ decks: loading tracks, corrected grids, hot cues, recording the
+mix as a take, and what to tell the app. LiveEngine hands it the deck messages and the
+mixer/recording switch, and calls pump() often while it is busy."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import asdict
 
 from studio.decks.decks_graph import DecksGraph
 from studio.engine.messages import EngineEvent, LoadTrack, PrepareDecks, SetBeatGrid, SetHotCue
 from studio.engine.studio_graph import StudioGraph
+from studio.mic.take_recorder import TakeRecorder
+from studio.mic.take_writer import TakeError
+from studio.mic.takes import TakeStore
 
 DECK_MESSAGES = (PrepareDecks, LoadTrack, SetBeatGrid, SetHotCue)
 
@@ -19,6 +24,10 @@ class DeckCommands:
         self._emit = emit
         self._pending: dict[int, LoadTrack] = {}  # loads waiting for the decks to be prepared
         self._loading: dict[int, LoadTrack] = {}
+        sample_rate = int(graph.server.getSamplingRate())
+        self.mix_takes = TakeRecorder(graph.mix_capture, TakeStore(), sample_rate, name_prefix="Mix",
+                                      on_problem=lambda message: emit(EngineEvent("error", message)))
+        self.mix_recording = False
 
     def handle(self, message) -> None:
         if isinstance(message, PrepareDecks):
@@ -48,12 +57,35 @@ class DeckCommands:
             return
         self._loading[load.deck] = load
 
+    def record_mix(self, on: bool) -> None:
+        """Start or stop recording the master (after its limiter, before the listening volume)
+        as a stereo take, kept with the Mic's takes."""
+        if on and not self.mix_takes.recording:
+            try:
+                self.mix_takes.start("none", 0.0, 0)
+            except (TakeError, OSError, ValueError) as error:
+                self._emit(EngineEvent("error", f"The mix cannot be recorded: {error}"))
+                return
+            self.mix_recording = True
+        elif not on and self.mix_recording:
+            # Stopped by the user, or by the writer itself (a full disk): either way, say what was kept.
+            take = self.mix_takes.stop() if self.mix_takes.recording else self.mix_takes.take
+            self.mix_recording = False
+            if take is not None:
+                self._emit(EngineEvent("take_saved", f"{take.name} was saved ({take.length_s:.1f} s).",
+                                       {"take": asdict(take), "overruns": self.mix_takes.last_overruns,
+                                        "lost_frames": self.mix_takes.last_lost_frames}))
+
     @property
     def busy(self) -> bool:
-        return self.decks.busy
+        return self.decks.busy or self.mix_takes.recording
 
     def pump(self) -> None:
-        """Copy the next chunk of each track loading; announce each one ready, and hot cues."""
+        """Copy the next chunk of each track loading; announce each one ready, and hot cues;
+        the mix recorded so far to its take."""
+        self.mix_takes.pump()
+        if self.mix_recording and not self.mix_takes.recording:
+            self.record_mix(False)  # the writer stopped itself (a full disk): say what was kept
         for deck, problem in self.decks.pump():
             load = self._loading.pop(deck)
             if problem:

@@ -143,6 +143,9 @@ class LiveEngine:
             if action.group == "mic" and action.control == "recording":
                 self._record_take(bool(action.value))
                 return
+            if action.group == "mixer" and action.control == "recording":
+                self.deck_commands.record_mix(bool(action.value))
+                return
             self.graph.apply(action)
             if (action.group, action.control) == ("mic", "input"):
                 self._plug_in_microphone(announce=True)
@@ -391,6 +394,8 @@ class LiveEngine:
             take_seconds=round(self.takes.seconds, 2),
             take_playing=self._take_playing[0] if self._take_playing else "",
             decks=g.decks.status(),
+            mix_recording=self.deck_commands.mix_recording,
+            mix_seconds=round(self.deck_commands.mix_takes.seconds, 2),
             engine_pid=os.getpid(),
             uptime_s=round(time.monotonic() - self._started_at, 2),
         )
@@ -398,6 +403,7 @@ class LiveEngine:
     def close(self) -> None:
         if self.takes.recording:  # the app closed or the engine is asked to stop: the take is kept
             self._record_take(False)
+        self.deck_commands.record_mix(False)
         if self._clock is not None:
             self._clock.stop()
         if self._monitor is not None and self._monitor.server_gone:

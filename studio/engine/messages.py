@@ -104,6 +104,8 @@ class EngineState:
     take_seconds: float = 0.0  # of the take being recorded
     take_playing: str = ""  # the path of the take playing back, "" for none
     decks: tuple = ()  # a studio.decks.decks_graph.DeckStatus per deck
+    mix_recording: bool = False  # the mix (the master) is being recorded as a take
+    mix_seconds: float = 0.0
     controls: dict = field(default_factory=dict)  # (group, control) -> value, as the engine has them
     engine_pid: int = 0
     uptime_s: float = 0.0

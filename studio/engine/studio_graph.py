@@ -22,6 +22,7 @@ from studio.melody.instrument_synth import SOUNDS
 from studio.melody.melodic_graph import MelodicPads
 from studio.melody.scales import SCALE_NAMES, SCALES
 from studio.mic.mic_graph import EFFECTS as MIC_EFFECTS, MicChannel
+from studio.mic.capture import MicCapture
 from studio.mic.take_player import TakePlayer
 from studio.decks.decks_graph import DecksGraph
 from studio.decks.headphones import Headphones
@@ -74,6 +75,7 @@ class StudioGraph:
             muted=bool(v[("master", "mute")]),
         )
         self.headphones = Headphones(self.decks.cue, self.master, v)
+        self.mix_capture = MicCapture(self.master.limited, server)  # recording the mix as a take
         for (group, control), value in list(v.items()):
             if group.startswith("deck") or group == "mixer":
                 self._apply_deck(group, control)  # after a restart: the faders, EQs and tempos as they were

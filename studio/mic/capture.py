@@ -22,7 +22,8 @@ class MicCapture:
         the backing's start, so a take can be lined up with it to the sample."""
         self._server = server
         self.ring_frames = int(ring_s * server.getSamplingRate())
-        self.ring = pyo.DataTable(size=self.ring_frames)
+        self.channels = len(signal) if isinstance(signal, pyo.PyoObject) else 1  # 1: the mic; 2: the mix
+        self.ring = pyo.DataTable(size=self.ring_frames, chnls=self.channels)
         # Where the next sample goes: 0 .. ring_frames - 1, then round again (pyo's Count
         # includes its max, hence the - 1).
         self._start = pyo.Trig()
@@ -58,23 +59,26 @@ class MicCapture:
         return (int(self._position.get()) + 1) % self.ring_frames
 
     def new_frames(self) -> np.ndarray:
-        """The samples written since the last call (float32, oldest first). Call between audio
-        blocks' worth of time from one thread only; the first call starts the count."""
+        """The samples written since the last call (float32, oldest first; shape (n,) for one
+        channel, (n, channels) for more). Call between audio blocks' worth of time from one
+        thread only; the first call starts the count."""
         end, now = self._written_to(), self._server.getCurrentTimeInSamples()
         if self._read_at is None:
             self._read_at, self._read_time = end, now
-            return np.zeros(0, dtype=np.float32)
+            return np.zeros((0, self.channels) if self.channels > 1 else 0, dtype=np.float32)
         start, self._read_at = self._read_at, end
         elapsed, self._read_time = now - self._read_time, now
         if elapsed >= self.ring_frames:  # the ring went round before it was read: sound was lost
             self.lost_frames += elapsed - (end - start) % self.ring_frames
-        ring = np.asarray(self.ring.getBuffer())  # the engine's sample type (64-bit: studio.audio.dsp)
+        # The engine's sample type (64-bit: studio.audio.dsp), one ring per channel.
+        rings = [np.asarray(self.ring.getBuffer(channel)) for channel in range(self.channels)]
         try:
             if end >= start:
-                frames = ring[start:end].astype(np.float32)
+                parts = [ring[start:end].astype(np.float32) for ring in rings]
             else:
-                frames = np.concatenate([ring[start:], ring[:end]]).astype(np.float32)
+                parts = [np.concatenate([ring[start:], ring[:end]]).astype(np.float32) for ring in rings]
         finally:
-            del ring  # no view of pyo's memory outlives the call
+            del rings  # no view of pyo's memory outlives the call
+        frames = parts[0] if self.channels == 1 else np.stack(parts, axis=1)
         self.frames_read += len(frames)
         return frames

@@ -20,13 +20,14 @@ from studio.mic.capture import MicCapture
 from studio.mic.take_writer import TakeError, TakeWriter
 from studio.mic.takes import TakeInfo, TakeStore
 
-CHANNELS = 1
 
 
 class TakeRecorder:
     def __init__(self, capture: MicCapture, store: TakeStore, sample_rate: int,
-                 on_problem: Callable[[str], None] | None = None):
+                 on_problem: Callable[[str], None] | None = None, name_prefix: str = "Take"):
         self.capture, self.store, self.sample_rate = capture, store, sample_rate
+        self.channels = capture.channels  # 1 for the microphone, 2 for the mix
+        self.name_prefix = name_prefix
         self.on_problem = on_problem
         self.take: TakeInfo | None = None
         self._writer: TakeWriter | None = None
@@ -46,12 +47,13 @@ class TakeRecorder:
         (the count-in and the round trip); the gap before the backing is added when it starts."""
         if self._writer is not None:
             return self.take
-        warning = self.store.check_space(self.sample_rate, CHANNELS)
-        if warning and self.store.free_seconds(self.sample_rate, CHANNELS) < 1:
+        warning = self.store.check_space(self.sample_rate, self.channels)
+        if warning and self.store.free_seconds(self.sample_rate, self.channels) < 1:
             raise TakeError(warning)
-        info, path = self.store.new_take(self.sample_rate, CHANNELS, backing=backing, bpm=bpm,
+        info, path = self.store.new_take(self.sample_rate, self.channels, name_prefix=self.name_prefix,
+                                         backing=backing, bpm=bpm,
                                          align_frames=align_frames)
-        writer = TakeWriter(path, self.sample_rate, CHANNELS, on_problem=self.on_problem)
+        writer = TakeWriter(path, self.sample_rate, self.channels, on_problem=self.on_problem)
         writer.start()
         self.capture.new_frames()  # what came before this moment is not the take's
         self.lost_frames_at_start = self.capture.lost_frames

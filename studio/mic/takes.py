@@ -235,13 +235,14 @@ class TakeStore:
     def new_take(self, sample_rate: int, channels: int, **details) -> tuple[TakeInfo, Path]:
         """Write a new take's details (recording=True); returns them and the path for its WAV.
 
-        details: any of TakeInfo's fields after channels (lyrics, backing, bpm, align_frames...);
+        details: any of TakeInfo's fields after channels (lyrics, backing, bpm, align_frames...),
+        or name_prefix for a name other than "Take 12" ("Mix" makes "Mix 12");
         ValueError for a value out of range, TakeError when the folder cannot be written.
         """
         self.check_folder()
         number = 1 + max([_number_of(path.name) for path in self._all_files()], default=0)
         take_id = f"take-{number:04d}"
-        details.setdefault("name", f"Take {number}")
+        details.setdefault("name", f"{details.pop('name_prefix', 'Take')} {number}")
         info = TakeInfo(take_id, created=_now_text(), sample_rate=sample_rate, channels=channels,
                         **{**details, "recording": True})
         self._save(info, outcome="Nothing was recorded")

@@ -27,6 +27,7 @@ def test_a_track_loads_plays_and_is_back_after_the_engine_is_killed(engine, tmp_
     loaded = []
     wait_for(lambda: loaded.extend(e for e in engine.drain_events() if e.kind == "track_loaded") or loaded,
              what="the track on deck 1")
+    wait_for(lambda: engine.state.decks[0].loaded, what="the next state to show it")
     deck = engine.state.decks[0]
     assert deck.loaded and deck.title == "Sine" and deck.duration_s == 30.0
     assert deck.hot_cues_s[1] == 2.0
@@ -62,3 +63,28 @@ def test_a_missing_decoded_file_is_said_and_the_engine_plays_on(engine, tmp_path
     assert errors[0].message.startswith("“Gone” could not be loaded")
     engine.act("transport", "playing", 1)
     wait_for(lambda: engine.state.playing, what="the engine still going")
+
+
+def test_the_mix_is_recorded_as_a_stereo_take(engine, tmp_path):  # noqa: F811
+    import soundfile
+
+    from studio.mic.takes import TakeStore
+
+    frames = write_track(tmp_path / "track.f32", seconds=10.0)
+    engine.prepare_decks(20.0)
+    engine.load_track(LoadTrack(1, str(tmp_path / "track.f32"), frames, SR, title="Sine"))
+    wait_for(lambda: engine.state.decks and engine.state.decks[0].loaded, what="the track")
+    engine.act("deck1", "playing", 1)
+    engine.act("mixer", "crossfader", -1.0)
+    engine.act("mixer", "recording", 1)
+    wait_for(lambda: engine.state.mix_recording and engine.state.mix_seconds > 1.0, what="a second of the mix")
+    engine.drain_events()
+    engine.act("mixer", "recording", 0)
+    saved = []
+    wait_for(lambda: saved.extend(e for e in engine.drain_events() if e.kind == "take_saved") or saved,
+             what="the mix saved")
+    take = saved[0].data["take"]
+    assert take["name"].startswith("Mix ") and take["channels"] == 2
+    audio, rate = soundfile.read(TakeStore().wav_path(take["take_id"]), always_2d=True)
+    assert rate == SR and audio.shape[1] == 2 and len(audio) > SR
+    assert np.max(np.abs(audio[SR // 2:])) > 0.3  # the deck, recorded before the listening volume
