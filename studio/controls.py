@@ -79,15 +79,16 @@ CONTROLS: dict[tuple[str, str], ControlSpec] = _specs(
     ControlSpec("mic", "monitor_db", SILENCE_DB, 0.0, -6.0, "dB", description="Loudness of the voice in the headphones"),
     *(ControlSpec("mic", effect, 0.0, 1.0, 0.0, is_switch=True, description=f"Voice effect: {effect}")
       for effect in ("gate", "tune", "radio", "echo", "reverb")),
-    ControlSpec("mic", "backing", 0.0, 2.0, 2.0, whole_number=True,
-                description="What plays while a take records: 0 nothing, 1 the click alone, 2 the beat"),
+    ControlSpec("mic", "backing", 0.0, 4.0, 2.0, whole_number=True,
+                description="What plays while a take records: 0 nothing, 1 the click alone, 2 the beat, "
+                            "3 deck 1's track, 4 deck 2's track (from its cue point)"),
     # Not kept: after an engine restart the interrupted take is recovered, not carried on.
     ControlSpec("mic", "recording", 0.0, 1.0, 0.0, is_switch=True, momentary=True,
                 description="Record a take (after the count-in when there is a backing), or stop"),
     *DECK_CONTROLS,
 )
 
-MIC_BACKINGS = {0.0: "none", 1.0: "metronome", 2.0: "beat"}
+MIC_BACKINGS = {0.0: "none", 1.0: "metronome", 2.0: "beat", 3.0: "deck1", 4.0: "deck2"}
 
 # pads/repeat's values: the note-repeat rates (see studio.beats.sequencer_graph.REPEAT_RATES).
 NOTE_REPEAT_RATES = {1.0: "1/8", 2.0: "1/16", 3.0: "1/32"}

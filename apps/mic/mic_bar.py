@@ -16,7 +16,8 @@ from apps import theme
 from apps.mic import mic_widgets  # noqa: F401  (kv classes and icons)
 from studio.mic.take_writer import clock_text
 
-BACKING_CHOICES = [("beat", "Beat"), ("metronome", "Click"), ("none", "Nothing")]
+BACKING_CHOICES = [("beat", "Beat"), ("metronome", "Click"), ("deck1", "Deck 1"), ("deck2", "Deck 2"),
+                   ("none", "Nothing")]
 COUNT_IN_CHOICES = [(0, "None"), (1, "1 bar"), (2, "2 bars")]
 
 
@@ -40,7 +41,8 @@ class MicBar(BoxLayout):
     recording = BooleanProperty(False)  # Record was tapped (the engine may be counting in)
     record_text = StringProperty("Record")
     record_subtext = StringProperty("")
-    has_backing = BooleanProperty(False)  # something plays along, so a count-in means something
+    has_backing = BooleanProperty(False)  # the beat or its click plays along, so a count-in means something
+    on_deck = BooleanProperty(False)  # a deck's track plays along: its intro is the count-in
 
     __events__ = ("on_back", "on_record", "on_choose")
 
@@ -56,7 +58,8 @@ class MicBar(BoxLayout):
         self._showing = True  # what is shown is not a new choice
         self.ids.backing_choice.selected = backing
         self.ids.count_in_choice.selected = count_in_bars
-        self.has_backing = backing != "none"
+        self.has_backing = backing in ("beat", "metronome")
+        self.on_deck = backing.startswith("deck")
         self._showing = False
 
     def show_recording(self, recording: bool, counting_in: bool, take_seconds: float) -> None:
@@ -74,7 +77,7 @@ class MicBar(BoxLayout):
         """Record (or Stop) was tapped."""
 
     def on_choose(self, name: str, value):
-        """name: backing ("beat", "metronome" or "none") or count_in_bars (0, 1 or 2)."""
+        """name: backing ("beat", "metronome", "deck1", "deck2" or "none") or count_in_bars (0, 1 or 2)."""
 
 
 Builder.load_file(os.path.join(os.path.dirname(__file__), "mic_bar.kv"))

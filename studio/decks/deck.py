@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from studio.audio.dsp import pyo
 
-from studio.decks.deck_channel import DeckChannel
+from studio.decks.deck_channel import KEY_LOCK_WINDOW, DeckChannel
 from studio.decks.deck_controls import DEFAULT_LOOP_SIZE, HOT_CUES, LOOP_BEATS, TEMPO_RANGES
 from studio.decks.deck_grid import DeckGrid, phase_shift_beats, sync_multiple
 from studio.decks.deck_player import RATE_GLIDE_S, DeckPlayer
@@ -47,6 +47,10 @@ class Deck:
         self.sample_rate = int(server.getSamplingRate())
         self.player = DeckPlayer(server)
         self.channel = DeckChannel(self.player.output, self.player.rate, self.sample_rate)
+        # A trigger one sample before the deck's sound reaches the mixer (after key lock's delay),
+        # as the beat's song_started is one sample before its first hit sounds.
+        self.sound_started = pyo.SDelay(self.player.started, delay=(KEY_LOCK_WINDOW - 1 + 0.5) / self.sample_rate,
+                                        maxdelay=0.1)
         self.track = TrackOnDeck()
         self.cue_frame = 0.0
         self.tempo = 0.0  # the fader, -1..1
@@ -248,6 +252,22 @@ class Deck:
             if self.leader is not None:
                 self.align_phase()
         return None
+
+    def play_from_cue(self) -> None:
+        """Play from the cue point (a take's backing): from the next block, whatever it was doing."""
+        if not self.loaded:
+            return
+        self.wake()
+        self.leader = None
+        self.player.set_loop(None)
+        self.player.pause(brake=False)
+        self.player.jump_to(self.cue_frame)
+        self.player.play(self._rate())
+
+    def stop_at_cue(self) -> None:
+        if self.loaded:
+            self.player.pause(brake=False)
+            self.player.jump_to(self.cue_frame)
 
     def set_hot_cue(self, index: int, frame: float | None) -> None:
         self.track.hot_cues[index] = frame

@@ -38,7 +38,7 @@ class DeckChannel:
     def __init__(self, deck_sound: pyo.PyoObject, rate: pyo.PyoObject, sample_rate: int):
         self._keep: list = []
         # --- key lock: the straight sound delayed as much as the vocoder's ---
-        delay_s = KEY_LOCK_WINDOW / sample_rate
+        delay_s = (KEY_LOCK_WINDOW + 0.5) / sample_rate  # + half a sample: pyo truncates to whole samples
         straight = pyo.SDelay(deck_sound, delay=delay_s, maxdelay=delay_s * 2)
         speed = pyo.Max(pyo.Abs(rate), 0.25)  # paused or scratching: the vocoder is not heard anyway
         self._analysis = pyo.PVAnal(deck_sound, size=KEY_LOCK_WINDOW, overlaps=KEY_LOCK_OVERLAPS)

@@ -47,6 +47,9 @@ class DeckPlayer:
         self._heads[0].gain.value = 1.0
         self._heads[0].gain.setTime(0.0)
         self.output = pyo.Mix([head.sound for head in self._heads], voices=2, mul=self._play_gain)
+        # A trigger on the first sample a stopped deck plays (a take recorded over the deck is
+        # lined up with it, as with the beat's Sequencer.song_started).
+        self.started = pyo.Thresh(self._play_gain, threshold=1e-9, dir=0)
         # What stops while the deck is idle (set_awake); the positions keep being computed.
         self._sound_objects = [obj for head in self._heads for obj in (head.reader, head.sound)] + [self.output]
         self._speed = 0.0  # the rate last asked for

@@ -223,17 +223,25 @@ class LiveEngine:
         if on and not self.takes.recording:
             self._stop_take()
             backing = over.backing if over else MIC_BACKINGS[self.graph.values[("mic", "backing")]]
-            if self.graph.sequencer.playing and not over:
+            on_deck = backing.startswith("deck")
+            if on_deck and not self.graph.decks.decks[int(backing[-1]) - 1].loaded:
+                self._emit(EngineEvent("error", f"There is no track on deck {backing[-1]}: load one on the "
+                                                "Decks screen, or choose another backing."))
+                return
+            if self.graph.sequencer.playing and not over and not on_deck:
                 backing = "beat"  # sung over the beat already playing: no count-in, no alignment to it
             if over and self.graph.sequencer.playing:
                 self.graph.stop_backing()
-            count_in = self.graph.count_in_frames() if backing != "none" and not self.graph.sequencer.playing else 0
+            count_in = self.graph.count_in_frames() if backing in ("beat", "metronome") \
+                and not self.graph.sequencer.playing else 0
             if over:
                 count_in = 0
+            bpm = self.beat.bpm if backing in ("beat", "metronome") else 0.0
+            if on_deck:
+                bpm = self.graph.decks.decks[int(backing[-1]) - 1].effective_bpm()
             try:
                 # align: counted from the backing's first sample, which the graph marks (TakeRecorder).
-                self.takes.start(backing, self.beat.bpm if backing != "none" else 0.0,
-                                 count_in + self._round_trip_frames())
+                self.takes.start(backing, bpm, count_in + self._round_trip_frames())
             except (TakeError, OSError, ValueError) as error:
                 self._emit(EngineEvent("error", str(error)))
                 return
@@ -246,7 +254,7 @@ class LiveEngine:
                 else:
                     self.graph.take_player.start(with_backing=True)
                     self._take_playing = (over.path, time.monotonic() + duration_s + 0.1, False)
-            if not self.graph.sequencer.playing:
+            if on_deck or not self.graph.sequencer.playing:
                 self.graph.start_backing(backing, count_in=over is None)
             warning = self.takes.store.check_space(self.settings.sample_rate, 1)
             if warning:
@@ -270,7 +278,7 @@ class LiveEngine:
         except Exception as error:  # OSError, or pyo's own when the file is not audio
             self._emit(EngineEvent("error", f"This take could not be played ({error})."))
             return
-        with_backing = message.backing in ("beat", "metronome")
+        with_backing = message.backing in ("beat", "metronome", "deck1", "deck2")
         self.graph.take_player.start(with_backing)
         if with_backing:
             self.graph.start_backing(message.backing, count_in=False)

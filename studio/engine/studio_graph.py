@@ -61,12 +61,19 @@ class StudioGraph:
                                 sound=SOUNDS[int(v[("keys", "sound")])], octave=int(v[("keys", "octave")]),
                                 volume_db=v[("keys", "volume_db")])
         v[("keys", "octave")] = float(self.keys.octave)  # kept within the sound's range
-        self.mic = MicChannel(server, mic_source, gain_db=v[("mic", "gain_db")], monitor_db=v[("mic", "monitor_db")],
-                              backing_started=self.sequencer.song_started)
-        self._apply_mic()
-        self.take_player = TakePlayer(self.sequencer.song_started)
+        # Made before the mic and the take player, which follow their start (pyo computes objects
+        # in the order they were made: a later one would be a block late).
         self.decks = DecksGraph(server)
         self.deck_events: list[dict] = []  # hot cues set or deleted, for the engine to announce
+        # What a take is lined up with: the start of the beat, or of a deck's track (see start_backing).
+        self._backing_gates = {name: pyo.Sig(1.0 if name == "beat" else 0.0) for name in ("beat", "deck1", "deck2")}
+        self.backing_started = pyo.Mix(
+            [self.sequencer.song_started * self._backing_gates["beat"]]
+            + [deck.sound_started * self._backing_gates[f"deck{deck.number}"] for deck in self.decks.decks], voices=1)
+        self.mic = MicChannel(server, mic_source, gain_db=v[("mic", "gain_db")], monitor_db=v[("mic", "monitor_db")],
+                              backing_started=self.backing_started)
+        self._apply_mic()
+        self.take_player = TakePlayer(self.backing_started)
         self.master: MasterBus = build_master_bus(
             [self.transport.output, self.sequencer.output, self.keys.output, self.mic.output, self.take_player.output,
              self.decks.output],
@@ -194,8 +201,14 @@ class StudioGraph:
 
     def start_backing(self, backing: str, count_in: bool = True) -> None:
         """Start what plays under a take: the beat, or its click alone, after the count-in
-        (count_in_frames; none for a take played back), from the next audio block; or nothing."""
+        (count_in_frames; none for a take played back), or a deck's track from its cue point
+        (no count-in: the track's intro is one), from the next audio block; or nothing."""
+        for name, gate in self._backing_gates.items():
+            gate.value = 1.0 if name == ("beat" if backing == "metronome" else backing) else 0.0
         if backing == "none":
+            return
+        if backing.startswith("deck"):
+            self.decks.decks[int(backing.removeprefix("deck")) - 1].play_from_cue()
             return
         self.sequencer.set_pads_heard(backing == "beat")
         self.sequencer.set_metronome(backing == "metronome" or bool(self.values[("beats", "metronome")]))
@@ -204,6 +217,13 @@ class StudioGraph:
         self.values[("beats", "playing")] = 1.0
 
     def stop_backing(self) -> None:
+        if self._backing_gates["deck1"].value or self._backing_gates["deck2"].value:
+            for deck in self.decks.decks:
+                if self._backing_gates[f"deck{deck.number}"].value:
+                    deck.stop_at_cue()
+            self._backing_gates["beat"].value = 1.0
+            self._backing_gates["deck1"].value = self._backing_gates["deck2"].value = 0.0
+            return
         self.sequencer.stop()
         self.sequencer.set_pads_heard(True)
         self.sequencer.set_metronome(bool(self.values[("beats", "metronome")]))

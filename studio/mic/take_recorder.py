@@ -70,7 +70,9 @@ class TakeRecorder:
         marks, position = self.capture.last_mark()
         if marks > self._marks_before:
             self._marks_before = marks
-            gap = (position - self._start_position) % self.capture.ring_frames
+            # The mark is one sample before the backing's first sound (as a pad's trigger is
+            # before its first sample), so a voice in time with that sound is one sample later.
+            gap = (position - self._start_position) % self.capture.ring_frames + 1
             self.take = self.store.set_align_frames(self.take.take_id, gap + self._align_after_backing)
             self._align_after_backing = None
 

@@ -41,7 +41,7 @@ from studio.mic.wav_stream import (
 
 FORMAT_NAME = "ward-studio-take"
 FORMAT_VERSION = 1
-BACKINGS = ("beat", "metronome", "none")
+BACKINGS = ("beat", "metronome", "none", "deck1", "deck2")
 MAX_NAME_CHARACTERS = 80
 MAX_LYRICS_CHARACTERS = 100_000
 LOW_SPACE_S = 600.0  # warn when less than 10 minutes of recording fits
@@ -63,7 +63,7 @@ class TakeInfo:
     frames: int = 0
     best: bool = False
     lyrics: str = ""
-    backing: str = "none"  # "beat", "metronome" or "none"
+    backing: str = "none"  # "beat", "metronome", "deck1" or "deck2" (a deck's track from its cue point), or "none"
     bpm: float = 0.0  # of the backing; 0 when there is none
     align_frames: int = 0  # frames at the start to skip so the take lines up with its backing (latency)
     recording: bool = False  # True while being recorded; found True at start: the take was interrupted

@@ -81,7 +81,7 @@ def test_takes_are_numbered_and_listed_newest_first(store):
 
 
 def test_bad_details_are_refused_and_nothing_is_written(store):
-    with pytest.raises(ValueError, match=r"^backing must be one of beat, metronome, none, got 'drums'$"):
+    with pytest.raises(ValueError, match=r"^backing must be one of beat, metronome, none, deck1, deck2, got 'drums'$"):
         store.new_take(RATE, 1, backing="drums")
     with pytest.raises(ValueError, match=r"^bpm must be in range 0..1000, got -5$"):
         store.new_take(RATE, 1, bpm=-5)
