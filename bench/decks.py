@@ -1,11 +1,12 @@
-"""The DJ decks: what two playing decks cost the audio thread, and whether loading a 5-minute
-track onto one deck while the other plays stops the sound (section 14).
+"""The DJ decks: what two playing decks cost the audio thread (section 14), and whether loading a
+5-minute track onto one deck while the other plays stops the sound (section 15).
 
 CPU: the whole studio graph (studio.engine.studio_graph) on a manual pyo server, both decks
 loaded with demo tracks, timed per block against the block's own duration (real time).
 Loading: the engine on a real JACK server (dummy driver) playing deck 1, a 5-minute MP3 decoded
 and analysed here (the app's side does that, in its own process) and then copied into deck 2
-by the engine, 4 s per chunk; xruns in that window against an empty JACK client's before it.
+by the engine into shared memory, 4 s per chunk; xruns in that window against an empty JACK
+client's before it.
 """
 
 from __future__ import annotations
@@ -112,6 +113,18 @@ def _long_mp3(scratch: Path) -> Path:
     return out
 
 
+def _shared_mb(pid: int) -> float:
+    """How much of a process's memory is mapped from /dev/shm (the decks' tracks), from /proc."""
+    total_kb, in_shm = 0, False
+    with open(f"/proc/{pid}/smaps", encoding="ascii", errors="replace") as smaps:
+        for line in smaps:
+            if line[0] in "0123456789abcdef" and "-" in line.split()[0]:
+                in_shm = "/dev/shm/ward-studio-" in line
+            elif in_shm and line.startswith("Rss:"):
+                total_kb += int(line.split()[1])
+    return total_kb / 1024
+
+
 def measure_loading(progress: Progress) -> Measured:
     from studio.decks.track_decode import MAX_DECK_SECONDS
     from studio.engine.jack_monitor import JackMonitor
@@ -137,16 +150,10 @@ def measure_loading(progress: Progress) -> Measured:
                 engine = _engine_client("jack")
                 engine.start()
                 wait_for(lambda: engine.state.backend == "jack", ENGINE_START_TIMEOUT_S, "the engine on JACK")
-                mark = engine.state.xruns
-                prepare_started = time.monotonic()
                 engine.prepare_decks(MAX_DECK_SECONDS)
+                idle_rss_mb = vm_kb(engine.state.engine_pid) / 1024
                 engine.load_track(LoadTrack(1, str(demo.path), demo.frames, SAMPLE_RATE_HZ, title="demo"))
                 wait_for(lambda: engine.state.decks and engine.state.decks[0].loaded, 30, "deck 1 loaded")
-                prepare_s = time.monotonic() - prepare_started
-                prepare_xruns = engine.state.xruns - mark
-                rss_mb = vm_kb(engine.state.engine_pid) / 1024
-                progress(f"loading: decks prepared for {MAX_DECK_SECONDS / 60:g} minutes in {prepare_s:.2f} s, "
-                         f"{prepare_xruns} xruns, engine RSS {rss_mb:.0f} MB")
                 engine.act("deck1", "playing", 1)
                 time.sleep(1.0)
                 empty_mark = empty_client.xruns
@@ -163,6 +170,8 @@ def measure_loading(progress: Progress) -> Measured:
                 loading_xruns = engine.state.xruns - engine_mark
                 empty_during = empty_client.xruns - empty_mark
                 playing = engine.state.decks[0].playing
+                rss_mb = vm_kb(engine.state.engine_pid) / 1024
+                shm_mb = _shared_mb(engine.state.engine_pid)
             finally:
                 if engine is not None:
                     engine.stop()
@@ -179,11 +188,10 @@ def measure_loading(progress: Progress) -> Measured:
             Row(f"xruns in {LOAD_WINDOW_S:g} s while deck 1 plays and deck 2 loads the 5-minute track",
                 f"engine: {loading_xruns}", f"empty JACK client, {LOAD_WINDOW_S:g} s before: {empty_xruns} "
                 f"(and {empty_during} during)", f"{loading_xruns - empty_xruns:+d}"),
-            Row(f"making room for {MAX_DECK_SECONDS / 60:g}-minute tracks on both decks (PrepareDecks, once, "
-                "when the Decks screen first opens), nothing on the decks yet", f"{prepare_s:.2f} s, {prepare_xruns} xruns",
-                "-", "-"),
-            Row("engine memory with both decks ready (RSS)", f"{rss_mb:.0f} MB",
-                f"64-bit samples: {MAX_DECK_SECONDS * SAMPLE_RATE_HZ * 2 * 8 * 2 / 2**20:.0f} MB of deck tables", "-"),
+            Row("engine memory (RSS) with an 80 s track on deck 1 and the 5-minute one on deck 2",
+                f"{rss_mb:.0f} MB, of which {shm_mb:.0f} MB the decks' shared memory",
+                f"the engine with no tracks: {idle_rss_mb:.0f} MB; the tracks' 64-bit samples: "
+                f"{(demo.frames + loaded.frames) * 16 / 2**20:.0f} MB", f"+{rss_mb - idle_rss_mb:.0f} MB"),
         ],
         notes=["JACK dummy driver, 48 kHz, 256 frames; the engine process as the app starts it (EngineClient).",
                "The empty client counts the server's xruns with no work of its own; JACK reports every xrun "

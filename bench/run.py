@@ -63,6 +63,8 @@ SECTIONS = [
     Section("midi_latency", "10. MIDI-to-sound latency", "midi_latency:measure_midi_latency"),
     Section("take_recovery", "11. Recovering a 10-minute take after a crash", "mic_recovery:measure_take_recovery"),
     Section("mic_live", "12. Microphone on JACK: monitoring latency and takes under load", "mic_live:measure_mic"),
+    Section("track_analysis", "13. Track analysis: BPM against librosa, and a 5-minute MP3 from file to deck",
+            "track_analysis:measure_track_analysis"),
     Section("deck_cpu", "14. CPU with both decks playing", "decks:measure_deck_cpu"),
     Section("deck_loading", "15. Loading a 5-minute MP3 onto a deck while the other plays", "decks:measure_loading"),
 ]

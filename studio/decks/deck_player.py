@@ -11,9 +11,9 @@ A jump (hot cue, beat jump, sync, cue) must not click, so there are two heads re
 table: the one not sounding is sent to the new place and the two are crossfaded over
 JUMP_FADE_S. The loop bounds apply to both heads; with no loop they are the whole table.
 
-The table is allocated once, at its full capacity (``prepare``), because pyo fills a new table
-holding the interpreter lock: a 10-minute table took about 110 ms, which would stop the other
-deck's sound. Loading a track then only copies samples into it, a few seconds at a time.
+A new track goes into a table of its own (studio.decks.track_table: shared memory, made at
+once), a few seconds of samples at a time, while the deck goes on playing the old one; the
+heads move over to it when it is whole.
 """
 
 from __future__ import annotations
@@ -22,19 +22,24 @@ import numpy as np
 
 from studio.audio.dsp import pyo
 
+from studio.decks.track_table import TrackTable
+
 JUMP_FADE_S = 0.004  # crossfade between the two heads when the position jumps
 PLAY_FADE_S = 0.004  # play and pause fade the sound over this long (pause also slows to a stop)
 RATE_GLIDE_S = 0.02  # a tempo change glides over this long, so a fader never steps
 PAD_S = 1.0  # silence kept after the end of the track (and read when scratching before 0)
-EMPTY_FRAMES = 1024  # the table of a deck not yet prepared
+EMPTY_FRAMES = 1024  # the table of a deck with no track
 
 
 class DeckPlayer:
     def __init__(self, server: pyo.Server):
+        self._server = server
+        self._jump: tuple[float, int] | None = None  # (target frame, server time) until a block has read it
         self.sample_rate = int(server.getSamplingRate())
         self.pad_frames = round(PAD_S * self.sample_rate)
         self.table = pyo.DataTable(size=EMPTY_FRAMES, chnls=2)
-        self.capacity_frames = 0  # the longest track the table holds (0: not prepared)
+        self._track_table: TrackTable | None = None  # what self.table reads, once a track is loaded
+        self._incoming: TrackTable | None = None  # a track being copied in
         self.track_frames = 0  # the loaded track's length, 0 when empty
         self._table_frames = EMPTY_FRAMES
         self.rate = pyo.SigTo(0.0, time=RATE_GLIDE_S, init=0.0)  # 1.0: normal speed; < 0: backwards
@@ -56,47 +61,45 @@ class DeckPlayer:
         self.loop_frames: tuple[int, int] | None = None
 
     # --- the table ---------------------------------------------------------------------
-    def prepare(self, capacity_frames: int) -> None:
-        """Allocate the table for tracks up to capacity_frames. Slow (see the module doc):
-        call it before playing, or accept a gap in the sound."""
-        if capacity_frames <= self.capacity_frames:
-            return
-        table = pyo.DataTable(size=capacity_frames + self.pad_frames, chnls=2)
-        for head in self._heads:
-            head.reader.table = table
-        self.table = table  # the old table goes only after nothing reads it
-        self.capacity_frames = capacity_frames
-        self._table_frames = capacity_frames + self.pad_frames
-        self._phasor_freq.mul = self.sample_rate / self._table_frames
-        self.track_frames = 0
-        self.jump_to(0)
-
-    def channel_buffers(self) -> list[np.ndarray]:
-        """The table's samples, one writable float64 array per channel."""
-        return [np.asarray(self.table.getBuffer(channel)) for channel in range(2)]
-
     def begin_load(self, frames: int) -> None:
-        """A new track of this many frames is about to be copied in: stop and forget the old one."""
-        if frames > self.capacity_frames:
-            raise ValueError(f"the deck holds at most {self.capacity_frames} frames, got {frames}")
-        self.pause()
-        self.set_loop(None)
-        self.track_frames = 0
+        """A new track of this many frames is about to be copied in (copy_in, then end_load);
+        the deck goes on playing what it has until then."""
+        if self._incoming is not None:
+            self._incoming.close()
+        self._incoming = TrackTable(frames + self.pad_frames)  # the pad stays silent
 
     def copy_in(self, first_frame: int, stereo: np.ndarray) -> None:
         """Copy a chunk of the new track (frames, 2) in at first_frame."""
-        left, right = self.channel_buffers()
         end = first_frame + len(stereo)
+        left, right = self._incoming.channels
         left[first_frame:end] = stereo[:, 0]
         right[first_frame:end] = stereo[:, 1]
 
     def end_load(self, frames: int) -> None:
-        """The whole track is in: silence after it, and stand at its start."""
-        left, right = self.channel_buffers()
-        left[frames:frames + self.pad_frames] = 0.0
-        right[frames:frames + self.pad_frames] = 0.0
+        """The whole track is in: stop, read the new table, and stand at its start."""
+        incoming, self._incoming = self._incoming, None
+        self.pause(brake=False)
+        self.set_loop(None)
+        for head in self._heads:
+            head.reader.table = incoming.table
+        # The old table goes only now that nothing reads it.
+        old, self._track_table, self.table = self._track_table, incoming, incoming.table
+        if old is not None:
+            old.close()
+        self._table_frames = frames + self.pad_frames
+        self._phasor_freq.mul = self.sample_rate / self._table_frames
         self.track_frames = frames
         self.jump_to(0)
+
+    def cancel_load(self) -> None:
+        if self._incoming is not None:
+            self._incoming.close()
+            self._incoming = None
+
+    @property
+    def shared_memory(self) -> bool:
+        """The track is in shared memory (False: a plain table, when /dev/shm had no room)."""
+        return self._track_table is not None and self._track_table.shared
 
     # --- playing ---------------------------------------------------------------------------
     @property
@@ -132,7 +135,12 @@ class DeckPlayer:
     # --- where it is ------------------------------------------------------------------------
     def position_frames(self) -> float:
         """Where the sounding head read its last sample (at the end of the last audio block).
-        Scratched back past the start it reads the silence at the table's end: negative here."""
+        Scratched back past the start it reads the silence at the table's end: negative here.
+        Just after a jump, before the audio has moved on, it is where the jump goes."""
+        if self._jump is not None:
+            if self._server.getCurrentTimeInSamples() == self._jump[1]:
+                return self._jump[0]
+            self._jump = None
         position = self._heads[self._active].index.get() * self._table_frames
         if position > self._table_frames - self.pad_frames / 2:
             position -= self._table_frames
@@ -146,6 +154,7 @@ class DeckPlayer:
         old, new = self._heads[self._active], self._heads[1 - self._active]
         new.phasor.phase = frame / self._table_frames
         new.phasor.reset()
+        self._jump = (frame, self._server.getCurrentTimeInSamples())
         old.gain.setTime(JUMP_FADE_S)
         new.gain.setTime(JUMP_FADE_S)
         old.gain.value = 0.0

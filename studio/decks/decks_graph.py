@@ -24,6 +24,7 @@ from studio.decks.track_file import TrackReader
 
 CROSSFADER_GLIDE_S = 0.005
 LOAD_CHUNK_S = 4.0  # copied into a deck per pump (about 1 ms of work)
+DEFAULT_CAPACITY_S = 15 * 60.0  # the longest track a deck takes unless told (studio.decks.track_decode)
 
 
 @dataclass
@@ -64,6 +65,7 @@ class DecksGraph:
                            voices=2)
         self.crossfader, self.curve = 0.0, 0
         self._loads: dict[int, tuple[LoadTrack, TrackReader]] = {}
+        self.capacity_s = DEFAULT_CAPACITY_S
         self._set_crossfader()
 
     # --- controls ----------------------------------------------------------------------------
@@ -160,27 +162,22 @@ class DecksGraph:
 
     # --- loading ---------------------------------------------------------------------------------
     def prepare(self, capacity_s: float) -> None:
-        """Make room for tracks up to capacity_s on both decks (slow: see DeckPlayer.prepare)."""
-        for deck in self.decks:
-            deck.player.prepare(round(capacity_s * self.sample_rate))
-
-    @property
-    def capacity_s(self) -> float:
-        return self.decks[0].player.capacity_frames / self.sample_rate
+        """The longest track a deck will take (memory: 64-bit samples, made as each track loads)."""
+        self.capacity_s = capacity_s
 
     def start_load(self, load: LoadTrack) -> None:
-        """Stop the deck and start copying the track in (see pump). Raises ValueError when it
-        does not fit or is at another sample rate, OSError when its file cannot be opened."""
+        """Start copying a track into a new table for its deck (see pump); the deck plays on until
+        it is in. Raises ValueError when it is too long or at another sample rate, OSError when its
+        file cannot be opened."""
         deck = self.decks[load.deck - 1]
         if load.sample_rate != self.sample_rate:
-            raise ValueError(f"the track was decoded at {load.sample_rate} Hz, the engine runs at {self.sample_rate} Hz")
-        if deck.leader is not None:
-            deck.set_sync(None)
+            raise ValueError(f"was decoded at {load.sample_rate} Hz but the engine runs at {self.sample_rate} Hz")
+        if load.frames > self.capacity_s * self.sample_rate:
+            raise ValueError(f"is longer than a deck holds ({self.capacity_s / 60:.0f} minutes)")
         reader = TrackReader(load.audio_path, load.frames)
         if load.deck in self._loads:
             self._loads.pop(load.deck)[1].close()
         deck.player.begin_load(load.frames)
-        deck.track = TrackOnDeck()
         self._loads[load.deck] = (load, reader)
 
     def pump(self) -> list[tuple[int, str | None]]:
@@ -194,6 +191,7 @@ class DecksGraph:
                 first, samples = reader.read(chunk)
             except OSError as error:
                 reader.close()
+                deck.player.cancel_load()
                 del self._loads[number]
                 finished.append((number, f"The track could not be read back from the cache ({error.strerror or error})."))
                 continue
@@ -202,7 +200,10 @@ class DecksGraph:
             if reader.done:
                 reader.close()
                 del self._loads[number]
+                if deck.leader is not None:
+                    deck.set_sync(None)
                 deck.player.end_load(load.frames)
+                deck.track = TrackOnDeck()
                 deck.track.title, deck.track.artist, deck.track.source_path = load.title, load.artist, load.source_path
                 deck.track.frames = load.frames
                 deck.track.grid = DeckGrid.from_seconds(load.bpm, load.first_beat_s, self.sample_rate)

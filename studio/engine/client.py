@@ -113,7 +113,7 @@ class EngineClient:
 
     # --- the DJ decks -------------------------------------------------------------------------
     def prepare_decks(self, capacity_s: float) -> None:
-        """Make room for tracks up to capacity_s on each deck (see PrepareDecks)."""
+        """Tell the engine the longest track a deck takes (see PrepareDecks)."""
         with self._lock:
             self._decks_prepared = PrepareDecks(float(capacity_s))
             queues = self._queues

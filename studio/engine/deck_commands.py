@@ -22,7 +22,6 @@ class DeckCommands:
         self.graph = graph
         self.decks: DecksGraph = graph.decks
         self._emit = emit
-        self._pending: dict[int, LoadTrack] = {}  # loads waiting for the decks to be prepared
         self._loading: dict[int, LoadTrack] = {}
         sample_rate = int(graph.server.getSamplingRate())
         self.mix_takes = TakeRecorder(graph.mix_capture, TakeStore(), sample_rate, name_prefix="Mix",
@@ -32,28 +31,19 @@ class DeckCommands:
     def handle(self, message) -> None:
         if isinstance(message, PrepareDecks):
             self.decks.prepare(message.capacity_s)
-            for load in list(self._pending.values()):
-                self._load(load)
-            self._pending.clear()
         elif isinstance(message, LoadTrack):
-            if self.decks.capacity_s <= 0:
-                self._pending[message.deck] = message  # prepared first (the app sends both)
-            else:
-                self._load(message)
+            self._load(message)
         elif isinstance(message, SetBeatGrid):
             self.decks.set_grid(message.deck, message.bpm, message.first_beat_s)
         elif isinstance(message, SetHotCue):
             self.decks.set_hot_cue(message.deck, message.index, message.position_s)
 
     def _load(self, load: LoadTrack) -> None:
-        if load.frames > self.decks.decks[load.deck - 1].player.capacity_frames:
-            self._emit(EngineEvent("error", f"“{load.title or 'This track'}” is longer than a deck holds "
-                                            f"({self.decks.capacity_s / 60:.0f} minutes)."))
-            return
         try:
             self.decks.start_load(load)
         except (OSError, ValueError) as error:
-            self._emit(EngineEvent("error", f"“{load.title or 'The track'}” could not be loaded ({error})."))
+            problem = str(error) if isinstance(error, ValueError) else f"could not be loaded ({error})"
+            self._emit(EngineEvent("error", f"“{load.title or 'The track'}” {problem}."))
             return
         self._loading[load.deck] = load
 

@@ -118,8 +118,8 @@ class EngineState:
 
 
 class PrepareDecks(NamedTuple):
-    """Make room in the engine for tracks up to capacity_s on each deck. Slow (a fraction of a
-    second, and it may stop the sound meanwhile): sent when the Decks screen opens."""
+    """The longest track a deck takes (its samples are kept as 64-bit floats, in memory made as
+    each track loads): sent when the Decks screen opens."""
 
     capacity_s: float
 

@@ -131,3 +131,43 @@ def test_an_idle_deck_sleeps_and_wakes_when_played(rig):
     out = rig.record(deck.channel.output, 0.5)
     rig.run(0.5)
     assert np.max(np.abs(recorded(out))) > 0.1  # heard through the whole strip
+
+
+def test_a_deck_plays_its_old_track_while_a_new_one_loads(rig):
+    rig.load(1, numbered_track())
+    rig.act(1, "playing", 1)
+    rig.run(0.5)
+    samples = numbered_track(10.0)[::-1].copy()  # another track (counts down), three 4 s chunks
+    path = rig.tmp_path / "next.f32"
+    np.ascontiguousarray(samples, dtype="<f4").tofile(path)
+    from studio.engine.messages import LoadTrack
+
+    rig.decks.start_load(LoadTrack(1, str(path), len(samples), SR, title="next"))
+    rig.decks.pump()  # the first 4 s chunk, not played yet...
+    assert rig.decks.status()[0].playing and rig.decks.status()[0].duration_s == SECONDS
+    rig.run(0.2)
+    while rig.decks.loading:
+        rig.decks.pump()
+    status = rig.decks.status()[0]  # ...until it is all in: then it stands at its start
+    assert status.duration_s == 10.0 and not status.playing and status.position_s == 0.0
+
+
+def test_no_shared_memory_is_left_behind(rig, tmp_path):
+    from pathlib import Path
+
+    rig.load(1, numbered_track(2.0))
+    rig.load(1, numbered_track(3.0))
+    assert rig.decks.decks[0].player.shared_memory
+    assert not [name for name in Path("/dev/shm").iterdir() if name.name.startswith("ward-studio-")]
+
+
+def test_with_no_room_in_shared_memory_a_plain_table_is_used(rig, monkeypatch):
+    import studio.decks.track_table as track_table
+
+    monkeypatch.setattr(track_table, "shared_memory_fits", lambda frames: False)
+    rig.load(1, numbered_track(2.0))
+    assert not rig.decks.decks[0].player.shared_memory
+    out = rig.record(rig.decks.decks[0].player.output, 0.5)
+    rig.act(1, "playing", 1)
+    rig.run(0.5)
+    assert np.all(np.diff(read_frames(out)[2000:20000]) == pytest.approx(1.0, abs=1e-6))
