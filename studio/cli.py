@@ -6,6 +6,7 @@
     ward-studio kit list    the kits that come with the studio
     ward-studio render BEAT --out FILE.wav [--bars N]   a beat file to audio, offline
     ward-studio midi BEAT --out FILE.mid                a beat file as a standard MIDI file
+    ward-studio analyze FILE...   each track's tempo, key, gain, first downbeat and loudness
     ward-studio --version
 
 Each subcommand is a small function taking the parsed arguments and returning an exit code;
@@ -70,11 +71,44 @@ def midi(args: argparse.Namespace) -> int:
     return 0
 
 
+def analyze(args: argparse.Namespace) -> int:
+    """One line per track: path, BPM, then key=value fields, tab-separated. A track that cannot be
+    read is one line on stderr; the others still print, and the exit code is 1."""
+    import tempfile
+
+    from studio.decks.track_cache import TrackCache
+    from studio.decks.track_errors import TrackError, shown_name
+
+    sample_rate_hz = 44100  # decoded in a scratch folder, not the app's cache, and thrown away
+    failed = False
+    for path in args.files:
+        try:
+            with tempfile.TemporaryDirectory(prefix="ward-studio-analyze-") as scratch:
+                track = TrackCache(Path(scratch)).load(path, sample_rate_hz)
+        except TrackError as error:
+            print(f"ward-studio analyze: {error}", file=sys.stderr)
+            failed = True
+            continue
+        except Exception as error:  # a bug must cost one file, and never print a traceback
+            print(f"ward-studio analyze: {shown_name(path)} could not be analysed "
+                  f"({type(error).__name__}: {error}).", file=sys.stderr)
+            failed = True
+            continue
+        a = track.analysis
+        print("\t".join([
+            path, f"{a.bpm:.1f}", f"key={a.key}", f"gain_db={a.gain_db:.1f}", f"first_beat_s={a.first_beat_s:.2f}",
+            f"lufs={a.loudness_lufs:.1f}", f"confidence={a.bpm_confidence:.2f}", f"duration_s={a.duration_s:.1f}",
+        ]), flush=True)
+        if track.info.notice:
+            print(f"ward-studio analyze: {track.info.notice}", file=sys.stderr)
+    return 1 if failed else 0
+
 SUBCOMMANDS = {
     "devices": (devices, "show which sound output the studio would use"),
     "kit": (kit, "show a drum kit's sounds, or list the kits that come with the studio"),
     "render": (render, "render a beat file to a WAV file, faster than real time"),
     "midi": (midi, "export a beat file as a standard MIDI file"),
+    "analyze": (analyze, "print each track's tempo (BPM), key, gain, first downbeat and loudness"),
 }
 
 
@@ -104,6 +138,12 @@ def build_parser() -> argparse.ArgumentParser:
     midi_parser = commands.add_parser("midi", help=SUBCOMMANDS["midi"][1])
     midi_parser.add_argument("beat", metavar="BEAT", help="a beat file")
     midi_parser.add_argument("--out", required=True, metavar="FILE.mid", help="the MIDI file to write")
+    analyze_parser = commands.add_parser(
+        "analyze", help=SUBCOMMANDS["analyze"][1],
+        description="Prints one line per track: its path, its BPM (0.0: no clear beat), then key=, gain_db= "
+                    "(to bring it to -14 LUFS), first_beat_s=, lufs=, confidence= and duration_s=, "
+                    "separated by tabs. Put -- before a file name that starts with a dash.")
+    analyze_parser.add_argument("files", nargs="+", metavar="FILE", help="WAV, FLAC, OGG, MP3, M4A ... tracks")
     return parser
 
 
