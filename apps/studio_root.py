@@ -30,7 +30,8 @@ POLL_HZ = 20
 # Engine event kinds and how loud the banner should be about them.
 EVENT_BANNER_KINDS = {"error": "error", "device_lost": "error", "restarted": "warning",
                       "notice": "notice", "started": "notice", "take_recovered": "warning"}
-LAZY_SCREENS = ("beats", "mic")  # built the first time they open (see beats_screen, mic_screen)
+LAZY_SCREENS = ("beats", "decks", "mic")  # built the first time they open (see beats_screen below)
+DECKS_PLAY_ON = "The decks play on. Open Decks and tap Stop both to stop them."
 
 
 class StudioRoot(FloatLayout):
@@ -64,6 +65,7 @@ class StudioRoot(FloatLayout):
         # launcher comes up fast (see beats_screen below).
         self._beats_screen = None
         self._mic_screen = None
+        self._decks_screen = None
         for part in STUDIO_PARTS:
             if part.name in LAZY_SCREENS:
                 continue
@@ -114,16 +116,34 @@ class StudioRoot(FloatLayout):
             self._mic_screen = screen
         return self._mic_screen
 
+    @property
+    def decks_screen(self):
+        if self._decks_screen is None:
+            from apps.decks.decks_screen import DecksScreen  # its .kv files load with it
+
+            screen = DecksScreen(self.client, name="decks")
+            screen.bind(on_message=lambda _screen, message, kind: self.banner.show(message, kind),
+                        on_back=lambda *_: self.open_screen("launcher"))
+            self.screens.add_widget(screen)
+            self._decks_screen = screen
+        return self._decks_screen
+
     # --- what the user does -------------------------------------------------------------
     def open_screen(self, name: str, animate: bool = True) -> None:
         if self.screens.current == "beats" and name != "beats":
             self.beats_screen.leave()  # stops the beat and saves it
         if self.screens.current == "mic" and name != "mic":
             self.mic_screen.leave()  # stops recording and playback, saves the words
+        if self.screens.current == "decks" and name != "decks":
+            self.decks_screen.leave()  # the decks play on, as in other DJ apps: Stop both stops them
+            if self.decks_screen.session.anything_playing:
+                self.banner.show(DECKS_PLAY_ON, "notice")
         if name == "beats":
             self.beats_screen.enter()  # the first time, loads the saved beat
         if name == "mic":
             self.mic_screen.enter()
+        if name == "decks":
+            self.decks_screen.enter()  # the first time, the engine makes room for the tracks
         if name == "settings":
             self.settings_screen.show_settings(self.settings, self.preferences.headphone_cap_db)
             self.settings_screen.show_state(self.client.state)
@@ -195,6 +215,8 @@ class StudioRoot(FloatLayout):
             self._beats_screen.save_now()
         if self._mic_screen is not None:
             self._mic_screen.save_words()
+        if self._decks_screen is not None:
+            self._decks_screen.close()  # the track loader's worker process ends
         if self._poll_event is not None:
             self._poll_event.cancel()
             self._poll_event = None
@@ -211,12 +233,16 @@ class StudioRoot(FloatLayout):
             self.beats_screen.show_state(state)
         elif self.screens.current == "mic":
             self.mic_screen.show_state(state)
+        elif self.screens.current == "decks":
+            self.decks_screen.show_state(state)
         events = self.client.drain_events()
         hits = [event.data for event in events if event.kind == "pad_hit"]
         if hits and self._beats_screen is not None:
             self._beats_screen.take_hits(hits)
         if self._mic_screen is not None:  # not built yet: it reads the takes when it opens
             self._mic_screen.take_events(events)
+        if self._decks_screen is not None:  # not built yet: no track can be loading
+            self._decks_screen.take_events(events)
         for event in events:
             self.show_event(event)
 

@@ -67,6 +67,8 @@ SECTIONS = [
             "track_analysis:measure_track_analysis"),
     Section("deck_cpu", "14. CPU with both decks playing", "decks:measure_deck_cpu"),
     Section("deck_loading", "15. Loading a 5-minute MP3 onto a deck while the other plays", "decks:measure_loading"),
+    Section("deck_fps", "16. Decks waveforms: frame rate with both decks playing", "decks_fps:measure_waveform_fps",
+            needs_display=True),
 ]
 
 _started_at = time.monotonic()

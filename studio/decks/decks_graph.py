@@ -12,44 +12,19 @@ never holds the interpreter lock long enough to stop the other deck's sound.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 from studio.audio.dsp import pyo
 
 from studio.decks.deck import Deck, TrackOnDeck
 from studio.decks.deck_controls import CROSSFADER_CURVES, DECK_COUNT, HOT_CUES, LOOP_BEATS
 from studio.decks.deck_grid import DeckGrid
+from studio.decks.deck_status import DeckStatus
 from studio.engine.messages import LoadTrack
 from studio.decks.track_file import TrackReader
 
 CROSSFADER_GLIDE_S = 0.005
 LOAD_CHUNK_S = 4.0  # copied into a deck per pump (about 1 ms of work)
 DEFAULT_CAPACITY_S = 15 * 60.0  # the longest track a deck takes unless told (studio.decks.track_decode)
-
-
-@dataclass
-class DeckStatus:
-    """What the screen shows of one deck (plain data, sent with EngineState)."""
-
-    loaded: bool = False
-    loading: float = -1.0  # 0..1 while a track is copied in; -1 otherwise
-    title: str = ""
-    artist: str = ""
-    source_path: str = ""
-    duration_s: float = 0.0
-    position_s: float = 0.0
-    playing: bool = False
-    rate: float = 1.0
-    bpm: float = 0.0  # as it plays (the track's own times the rate)
-    track_bpm: float = 0.0
-    first_beat_s: float = 0.0
-    cue_s: float = 0.0
-    hot_cues_s: tuple = ()
-    loop_s: tuple | None = None  # (start, end) while looping
-    rolling: bool = False
-    synced: bool = False
-    key_lock_engaged: bool = False
-    meter_db: float = -120.0
 
 
 class DecksGraph:
@@ -244,6 +219,7 @@ class DecksGraph:
                 position_s=max(0.0, deck.position_frames()) / sr,
                 playing=deck.playing,
                 rate=deck.tempo_rate(),
+                speed=deck.player.rate.get() if deck.player.playing else 0.0,
                 bpm=deck.effective_bpm(),
                 track_bpm=grid.bpm,
                 first_beat_s=grid.first_beat_frame / sr,

@@ -43,7 +43,7 @@ class DeckCommands:
             self.decks.start_load(load)
         except (OSError, ValueError) as error:
             problem = str(error) if isinstance(error, ValueError) else f"could not be loaded ({error})"
-            self._emit(EngineEvent("error", f"“{load.title or 'The track'}” {problem}."))
+            self._emit(EngineEvent("error", f"“{load.title or 'The track'}” {problem}.", {"deck": load.deck}))
             return
         self._loading[load.deck] = load
 
@@ -79,7 +79,7 @@ class DeckCommands:
         for deck, problem in self.decks.pump():
             load = self._loading.pop(deck)
             if problem:
-                self._emit(EngineEvent("error", problem))
+                self._emit(EngineEvent("error", problem, {"deck": deck}))
                 continue
             # The suggested gain (from the track's loudness) shows on the deck's gain knob.
             self.graph.values[(f"deck{deck}", "gain_db")] = max(-12.0, min(12.0, load.gain_db))

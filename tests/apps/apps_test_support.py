@@ -6,11 +6,13 @@ import copy
 import os
 import struct
 import zlib
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from studio.controls import check_action, default_values
+from studio.decks.deck_status import DeckStatus
 from studio.engine.messages import EngineEvent, EngineState
 from studio.settings import AudioSettings
 
@@ -41,6 +43,13 @@ class FakeEngineClient:
         self.takes_recorded_over: list = []  # RecordOver (punch-in) requests
         self.takes_played: list = []  # (path, skip_frames, backing) per play_take, None per stop_take
         self._values = default_values()
+        # The decks: what the Decks screen asked for.
+        self.state.decks = (DeckStatus(), DeckStatus())
+        self.prepared: list[float] = []
+        self.loads: list = []  # LoadTrack messages
+        self.grids: list[tuple[int, float, float]] = []
+        self.hot_cues_set: list[tuple[int, int, float | None]] = []
+        self.hot_cues_noted: list[tuple[int, int, float | None]] = []
 
     def start(self):
         pass
@@ -63,6 +72,28 @@ class FakeEngineClient:
     def play_take(self, path, skip_frames, backing="none", keep_s=None, fades_s=(0.0, 0.0)):
         self.takes_played.append((str(path), skip_frames, backing))
         self.state.take_playing = str(path)
+
+    def prepare_decks(self, capacity_s):
+        self.prepared.append(capacity_s)
+
+    def load_track(self, load):
+        self.loads.append(load)
+
+    def set_beat_grid(self, deck, bpm, first_beat_s):
+        self.grids.append((deck, bpm, first_beat_s))
+
+    def set_hot_cue(self, deck, index, position_s):
+        self.hot_cues_set.append((deck, index, position_s))
+
+    def note_hot_cue(self, deck, index, position_s):
+        self.hot_cues_noted.append((deck, index, position_s))
+
+    def set_deck(self, deck: int, **fields) -> DeckStatus:
+        """Change what the engine says of a deck (fields of DeckStatus)."""
+        decks = list(self.state.decks)
+        decks[deck - 1] = replace(decks[deck - 1], **fields)
+        self.state.decks = tuple(decks)
+        return decks[deck - 1]
 
     def record_over(self, path, skip_frames, backing, keep_s=None, fades_s=(0.0, 0.0)):
         self.takes_recorded_over.append((str(path), skip_frames, backing, keep_s))
