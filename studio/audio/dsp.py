@@ -15,4 +15,18 @@ os.environ.setdefault("PYO_GUI_WX", "0")  # pyo looks for wxPython on import unl
 
 import pyo64 as pyo  # noqa: E402
 
-__all__ = ["pyo"]
+# pyo's TrigEnv plays a table over `dur` and reads on while its position is at most the table's
+# size. At exactly speed 1 its last read falls on position == size, where linear interpolation
+# also reads one value past the table's end: memory pyo never wrote. Now and then that was a
+# full-scale spike (or NaN) on the last sample of a one-shot. A duration this many frames
+# shorter makes the player a hair faster (a millionth of a sample over the whole table), so it
+# stops before it gets there.
+TRIGENV_END_FRAMES = 1e-6
+
+
+def trigenv_dur_s(frames: int, sample_rate: float, speed: float = 1.0) -> float:
+    """The `dur` for a TrigEnv that plays a table of `frames` frames at `speed` (1: as recorded)."""
+    return max((frames - TRIGENV_END_FRAMES) / (sample_rate * speed), 0.001)
+
+
+__all__ = ["pyo", "trigenv_dur_s"]

@@ -8,7 +8,7 @@ repeated hit fell.
 from __future__ import annotations
 
 import numpy as np
-from studio.audio.dsp import pyo
+from studio.audio.dsp import pyo, trigenv_dur_s
 
 from studio.audio.levels import db_to_amp
 from studio.beats.model import PadSettings
@@ -156,4 +156,4 @@ class PadVoice:
     def _set_duration(self) -> None:
         # Pitch by playback speed: a semitone up plays the one-shot 2**(1/12) times faster.
         ratio = 2.0 ** (getattr(self, "settings", PadSettings()).pitch_semitones / 12.0)
-        self.player.dur = max(self.length_s / ratio, 0.001)
+        self.player.dur = trigenv_dur_s(round(self.length_s * self._sample_rate), self._sample_rate, ratio)

@@ -21,7 +21,7 @@ level, leaves every single note untouched (to the bit) and keeps such a pile-up 
 from __future__ import annotations
 
 import numpy as np
-from studio.audio.dsp import pyo
+from studio.audio.dsp import pyo, trigenv_dur_s
 
 from studio.audio.levels import db_to_amp
 from studio.melody.instrument_synth import PEAK_DBFS, SOUNDS, render_note
@@ -57,7 +57,7 @@ class NotePlayer:
             # a table's memory with its Python object, even while a reader still reads it.
             self.reader.table = table
             self._previous_table, self.table = self.table, table
-        self.reader.dur = length_s
+        self.reader.dur = trigenv_dur_s(table.getSize(), table.getSize() / length_s)
         self.level.time = 0.0
         self.level.value = velocity
         self.start.play()

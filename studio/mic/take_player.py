@@ -9,7 +9,7 @@ recording's round trip, so the voice lands where it was sung.
 
 from __future__ import annotations
 
-from studio.audio.dsp import pyo
+from studio.audio.dsp import pyo, trigenv_dur_s
 
 GLIDE_S = 0.01
 CUT_S = 0.002
@@ -46,7 +46,8 @@ class TakePlayer:
         self._player.table = table
         self._previous, self._table = self._table, table
         self.duration_s = table.getDur(all=False)
-        self._player.dur = self.duration_s
+        frames = table.getSize(all=False)
+        self._player.dur = trigenv_dur_s(frames, frames / self.duration_s)  # the file's own rate
         self._envelope.setList(trim_envelope(skip_frames / sample_rate, self.duration_s, keep_s, fades_s))
         return self.duration_s
 
