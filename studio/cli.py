@@ -7,6 +7,8 @@
     ward-studio render BEAT --out FILE.wav [--bars N]   a beat file to audio, offline
     ward-studio midi BEAT --out FILE.mid                a beat file as a standard MIDI file
     ward-studio analyze FILE...   each track's tempo, key, gain, first downbeat and loudness
+    ward-studio export SONG --format mp3 --out DIR [--stems] [--midi] [--target-lufs X] [--artist NAME]
+                            a song (a song file, or a song's id) mixed, mastered and saved; prints the files
     ward-studio --version
 
 Each subcommand is a small function taking the parsed arguments and returning an exit code;
@@ -103,12 +105,71 @@ def analyze(args: argparse.Namespace) -> int:
             print(f"ward-studio analyze: {track.info.notice}", file=sys.stderr)
     return 1 if failed else 0
 
+
+# Short names for the export formats; the full names (studio.export.audio_files.FORMATS) work too.
+EXPORT_FORMAT_ALIASES = {"mp3": "mp3-320", "wav": "wav-24", "aac": "m4a"}
+
+
+def export(args: argparse.Namespace) -> int:
+    """Prints each file written, one per line: the mix, then its stems, then the MIDI file."""
+    from studio.export.audio_files import FORMATS
+    from studio.export.errors import ExportError
+    from studio.export.export_job import ExportOptions, export_song
+    from studio.export.song import SongFileError
+
+    fmt = EXPORT_FORMAT_ALIASES.get(args.format.lower(), args.format.lower())
+    if fmt not in FORMATS:
+        names = ", ".join([*EXPORT_FORMAT_ALIASES, *FORMATS])
+        print(f"ward-studio export: there is no format called \u201c{args.format}\u201d; choose one of {names}.",
+              file=sys.stderr)
+        return 1
+    try:
+        song = _song_for_export(args.song)
+        if args.artist is not None:
+            song.artist = args.artist
+        options = ExportOptions(format=fmt, stems=args.stems, midi=args.midi, target_lufs=args.target_lufs,
+                                overwrite=args.overwrite)
+        result = export_song(song, Path(args.out), options)
+    except (ExportError, SongFileError) as error:
+        print(f"ward-studio export: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("ward-studio export: The export was cancelled; nothing was saved under the song's name.",
+              file=sys.stderr)
+        return 130
+    for path in [result.song_path, *result.stem_paths, *([result.midi_path] if result.midi_path else [])]:
+        print(path)
+    for note in result.notes:
+        print(f"ward-studio export: {note}", file=sys.stderr)
+    return 0
+
+
+def _song_for_export(song: str):
+    """A song file's path, or the id of a song in the app's songs folder ("song-3")."""
+    from studio.export.song import SongFileError
+    from studio.export.song_store import SongStore, load_song_file
+
+    path = Path(song)
+    if path.suffix.lower() == ".json" or path.exists() or "/" in song:
+        return load_song_file(path)
+    store = SongStore()
+    try:
+        if store.song_path(song).exists():
+            return store.load(song)
+    except ValueError:
+        pass
+    known = ", ".join(f"{s.song_id} ({s.title})" for s in store.list()[:10])
+    raise SongFileError(f"There is no song file or song called \u201c{song}\u201d. "
+                        + (f"The songs are: {known}." if known else "There are no songs yet."))
+
+
 SUBCOMMANDS = {
     "devices": (devices, "show which sound output the studio would use"),
     "kit": (kit, "show a drum kit's sounds, or list the kits that come with the studio"),
     "render": (render, "render a beat file to a WAV file, faster than real time"),
     "midi": (midi, "export a beat file as a standard MIDI file"),
     "analyze": (analyze, "print each track's tempo (BPM), key, gain, first downbeat and loudness"),
+    "export": (export, "mix, master and save a song as WAV, FLAC, MP3, OGG or M4A"),
 }
 
 
@@ -144,6 +205,22 @@ def build_parser() -> argparse.ArgumentParser:
                     "(to bring it to -14 LUFS), first_beat_s=, lufs=, confidence= and duration_s=, "
                     "separated by tabs. Put -- before a file name that starts with a dash.")
     analyze_parser.add_argument("files", nargs="+", metavar="FILE", help="WAV, FLAC, OGG, MP3, M4A ... tracks")
+    export_parser = commands.add_parser(
+        "export", help=SUBCOMMANDS["export"][1],
+        description="Mixes the song down, brings it to its loudness target (default -14 LUFS) with its peaks "
+                    "at or under -1 dBTP, and saves it in DIR, named after the song's title. Prints each file "
+                    "written, one per line.")
+    export_parser.add_argument("song", metavar="SONG", help="a song file (.json), or a song's id such as song-3")
+    export_parser.add_argument("--format", default="mp3", metavar="FMT",
+                               help="mp3 (320 kbps), wav (24-bit), aac, or one of wav-16, wav-24, flac, mp3-192, "
+                                    "mp3-320, ogg, m4a (default: mp3)")
+    export_parser.add_argument("--out", required=True, metavar="DIR", help="the folder to save in")
+    export_parser.add_argument("--stems", action="store_true", help="also save one file per lane")
+    export_parser.add_argument("--midi", action="store_true", help="also save the beat as a MIDI file")
+    export_parser.add_argument("--target-lufs", type=float, default=None, metavar="X",
+                               help="the loudness to reach, -30..-6 LUFS (default: the song's own, -14 unless set)")
+    export_parser.add_argument("--artist", default=None, metavar="NAME", help="the artist's name in the tags")
+    export_parser.add_argument("--overwrite", action="store_true", help="replace files of the same name")
     return parser
 
 

@@ -1,0 +1,352 @@
+"""Writing a finished mix (or a stem) to a sound file: WAV, FLAC, MP3, OGG or M4A, with its tags.
+
+    write_audio(audio, sample_rate, path, fmt, tags, cancel, overwrite, progress) -> path
+    check_out_dir(folder, needed_bytes=0) -> folder     ExportError in plain words unless a file can be saved there
+    free_name(path) -> "Name (2).mp3" when "Name.mp3" is taken
+    safe_file_name(text) -> a file name that is valid on every disk (memory cards included)
+    estimated_bytes(fmt, frames, channels) -> about how large the file will be
+
+A file is encoded under a hidden temporary name beside the final one (".Name.partial.mp3"), tagged there,
+fsynced, then renamed: the final name only ever holds a whole file. A cancel or an error removes the
+temporary file (and stops ffmpeg), and an existing file is only replaced when the caller says so.
+
+WAV and FLAC go through soundfile. MP3, OGG and M4A are fed to ffmpeg as raw float32 on its stdin, a chunk
+at a time. pydub is not used for them: it holds samples as integers (the float mix would be converted),
+writes the whole song to a temporary WAV file first, then waits on ffmpeg to the end with no way to cancel.
+The direct pipe costs nothing beyond ffmpeg's own encoding (a 3-minute MP3 takes about as long as ffmpeg
+encoding a WAV of the same length) and lets every chunk check for a cancel.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import mutagen
+import numpy as np
+import soundfile
+
+from studio.atomic_file import fsync_folder
+from studio.export.errors import ExportCancelled, ExportError, ExportFileExists
+from studio.export.tags import Tags, check_cover, read_tags, write_tags
+
+__all__ = ["FORMATS", "FORMAT_LABELS", "LOSSY_FORMATS", "Tags", "check_out_dir", "estimated_bytes",
+           "extension_of", "free_name", "read_tags", "safe_file_name", "write_audio"]
+
+FORMATS = ("wav-16", "wav-24", "flac", "mp3-192", "mp3-320", "ogg", "m4a")
+FORMAT_LABELS = {
+    "wav-16": "WAV (16-bit)", "wav-24": "WAV (24-bit)", "flac": "FLAC (lossless)",
+    "mp3-192": "MP3 (192 kbps)", "mp3-320": "MP3 (320 kbps)", "ogg": "OGG Vorbis", "m4a": "M4A (AAC)",
+}
+LOSSY_FORMATS = ("mp3-192", "mp3-320", "ogg", "m4a")
+_EXTENSIONS = {"wav-16": ".wav", "wav-24": ".wav", "flac": ".flac", "mp3-192": ".mp3", "mp3-320": ".mp3",
+               "ogg": ".ogg", "m4a": ".m4a"}
+_SOUNDFILE = {"wav-16": ("WAV", "PCM_16"), "wav-24": ("WAV", "PCM_24"), "flac": ("FLAC", "PCM_24")}
+_FFMPEG_OUTPUT = {
+    "mp3-192": ["-c:a", "libmp3lame", "-b:a", "192k", "-f", "mp3"],
+    "mp3-320": ["-c:a", "libmp3lame", "-b:a", "320k", "-f", "mp3"],
+    "ogg": ["-c:a", "libvorbis", "-q:a", "6", "-f", "ogg"],  # quality 6: about 190 kbps for stereo
+    "m4a": ["-c:a", "aac", "-b:a", "256k", "-f", "ipod", "-movflags", "+faststart"],
+}
+_BYTES_PER_SECOND = {"mp3-192": 24_000, "mp3-320": 40_000, "ogg": 32_000, "m4a": 33_000}  # a little over
+CHUNK_FRAMES = 16384  # about a third of a second: how often a cancel is seen
+MIN_FREE_BYTES = 1024 * 1024  # never fill a disk to its last byte: the tablet needs room too
+FINISH_TIMEOUT_S = 120.0  # ffmpeg's flush and M4A's "faststart" rewrite after the last chunk; for a wedged ffmpeg
+_DISK_FULL = (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC))
+_WINDOWS_RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$", re.IGNORECASE)
+_NUMBERED = re.compile(r"^(.*) \((\d+)\)$")
+MAX_NAME_BYTES = 180  # most disks allow 255 bytes; room is left for " (2)", ".partial" and the extension
+
+Cancel = Callable[[], bool]
+Progress = Callable[[float], None]
+
+
+def extension_of(fmt: str) -> str:
+    """".mp3" for "mp3-320" and so on."""
+    _check_format(fmt)
+    return _EXTENSIONS[fmt]
+
+
+def estimated_bytes(fmt: str, frames: int, channels: int = 2, sample_rate: int = 48000) -> int:
+    """About how large a file of fmt will be (a little more, never less, for the space check)."""
+    _check_format(fmt)
+    seconds = frames / sample_rate
+    if fmt in _BYTES_PER_SECOND:
+        return int(seconds * _BYTES_PER_SECOND[fmt]) + 64 * 1024
+    bytes_per_sample = 2 if fmt == "wav-16" else 3  # FLAC: at worst as large as 24-bit WAV
+    return frames * channels * bytes_per_sample + 64 * 1024
+
+
+def safe_file_name(text: str, fallback: str = "Untitled") -> str:
+    """text made into a file name any disk takes: no slashes, control characters or Windows-reserved ones."""
+    name = re.sub(r"[\x00-\x1f\x7f]", " ", text)
+    name = name.replace(":", " -").replace("/", "-").replace("\\", "-").replace('"', "'")
+    name = re.sub(r'[*?<>|]', "", name)
+    name = re.sub(r"\s+", " ", name).strip(" .")  # Windows drops trailing dots; a leading one hides the file
+    while len(name.encode("utf-8")) > MAX_NAME_BYTES:
+        name = name[:-1].rstrip(" .")
+    if _WINDOWS_RESERVED.match(name):
+        name = f"{name}_"
+    return name or fallback
+
+
+def free_name(path: str | os.PathLike, is_folder: bool = False) -> Path:
+    """path when nothing has that name, else "Name (2).mp3", "Name (3).mp3"... (folders: "Set (2)")."""
+    path = Path(path)
+    if not os.path.lexists(path):
+        return path
+    stem, suffix = (path.name, "") if is_folder else (path.stem, path.suffix)
+    numbered = _NUMBERED.match(stem)
+    base, number = (numbered.group(1), int(numbered.group(2))) if numbered else (stem, 1)
+    while True:
+        number += 1
+        candidate = path.with_name(f"{base} ({number}){suffix}")
+        if not os.path.lexists(candidate):
+            return candidate
+
+
+def check_out_dir(path: str | os.PathLike, needed_bytes: int = 0) -> Path:
+    """path, when it is a folder that can be written to with needed_bytes free; ExportError otherwise."""
+    folder = Path(path)
+    if not folder.exists():
+        raise ExportError(_folder_message(errno.ENOENT, folder))
+    if not folder.is_dir():
+        raise ExportError(_folder_message(errno.ENOTDIR, folder))
+    try:
+        descriptor, probe = tempfile.mkstemp(prefix=".ward-studio-check-", dir=folder)
+        os.close(descriptor)
+        os.unlink(probe)
+    except OSError as error:
+        raise ExportError(_folder_message(error.errno, folder)) from None
+    free_bytes = shutil.disk_usage(folder).free
+    if free_bytes < needed_bytes + MIN_FREE_BYTES:
+        raise ExportError(f"The disk is full: the export needs about {_megabytes(needed_bytes + MIN_FREE_BYTES)} "
+                          f"and {_megabytes(free_bytes)} are free in {folder}. Delete something to make room, "
+                          "or choose another folder.")
+    return folder
+
+
+def write_audio(audio: np.ndarray, sample_rate: int, path: str | os.PathLike, fmt: str,
+                tags: Tags | None = None, cancel: Cancel | None = None, overwrite: bool = False,
+                progress: Progress | None = None) -> Path:
+    """Write audio (float32, (frames, channels) or (frames,) for mono) to path as fmt, with tags.
+
+    Samples are clipped to -1..1. ExportFileExists when path is taken and overwrite is False; ExportCancelled
+    when cancel() says so; ExportError in plain words for a missing, read-only or full folder, a bad cover
+    or a missing ffmpeg. Nothing is left under path, nor under the temporary name, after any of them.
+    """
+    path = Path(path)
+    tags = tags or Tags()
+    _check_format(fmt)
+    if path.suffix.lower() != _EXTENSIONS[fmt]:
+        raise ValueError(f"path must end in {_EXTENSIONS[fmt]} for {fmt}, got {path.name!r}")
+    samples = np.asarray(audio, dtype=np.float32)
+    if samples.ndim == 1:
+        samples = samples[:, np.newaxis]
+    if samples.ndim != 2 or not 1 <= samples.shape[1] <= 8 or len(samples) == 0:
+        raise ValueError(f"audio must be (frames, channels) with 1..8 channels and some frames, got {samples.shape}")
+    cover_bytes = len(check_cover(tags.cover_path)[0]) if tags.cover_path else 0  # before any encoding
+    check_out_dir(path.parent, estimated_bytes(fmt, len(samples), samples.shape[1], sample_rate) + cover_bytes)
+    if not overwrite and os.path.lexists(path):
+        raise _exists_error(path)
+    tmp = path.with_name(f".{path.stem}.partial{path.suffix}")
+    try:
+        if fmt in _SOUNDFILE:
+            _write_with_soundfile(samples, sample_rate, tmp, fmt, cancel, progress)
+        else:
+            _write_with_ffmpeg(samples, sample_rate, tmp, fmt, cancel, progress, path.name)
+        write_tags(tmp, fmt, tags)
+        _fsync(tmp)
+        if not overwrite and os.path.lexists(path):  # appeared while encoding
+            raise _exists_error(path)
+        os.replace(tmp, path)
+    except BaseException as error:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        if isinstance(error, (OSError, soundfile.SoundFileError, mutagen.MutagenError)):
+            cause = _os_error_in(error)
+            words = disk_error_message(cause, path) if cause else f"{path.name} could not be saved ({error})."
+            raise ExportError(words) from error
+        raise
+    fsync_folder(path.parent)
+    if progress is not None:
+        progress(1.0)
+    return path
+
+
+def _write_with_soundfile(samples: np.ndarray, sample_rate: int, tmp: Path, fmt: str,
+                          cancel: Cancel | None, progress: Progress | None) -> None:
+    container, subtype = _SOUNDFILE[fmt]
+    # libsndfile reports a failed write as "System error." with no errno: writing through a Python file
+    # keeps the real OSError (a full disk, a file too large for the disk) to say what happened.
+    with open(tmp, "wb", buffering=0) as raw:
+        file = _ErrorKeepingFile(raw)
+        try:
+            with soundfile.SoundFile(file, "w", sample_rate, samples.shape[1], subtype, format=container) as sound:
+                for first in range(0, len(samples), CHUNK_FRAMES):
+                    _check_cancel(cancel)
+                    # libsndfile wraps floats beyond full scale round to the other sign: clip first
+                    sound.write(np.clip(samples[first:first + CHUNK_FRAMES], -1.0, 1.0))
+                    if file.error is not None:
+                        raise file.error
+                    if progress is not None:
+                        progress(min(first + CHUNK_FRAMES, len(samples)) / len(samples) * 0.99)
+        except (soundfile.SoundFileError, AssertionError) as error:  # soundfile asserts on a short write
+            if file.error is not None:
+                raise file.error from error
+            raise
+        if file.error is not None:  # from the header written on close
+            raise file.error
+
+
+class _ErrorKeepingFile:
+    """A file for soundfile's virtual IO that keeps the first OSError (soundfile's callbacks drop it)."""
+
+    def __init__(self, raw):
+        self.raw = raw  # unbuffered, so that a seek never flushes (and fails) behind libsndfile's back
+        self.error: OSError | None = None
+
+    def write(self, data) -> int:
+        view, done = memoryview(data), 0
+        try:
+            while done < len(view):  # an unbuffered write may write part: the rest, or the disk's error
+                done += self.raw.write(view[done:])
+        except OSError as error:
+            self.error = self.error or error
+        return done
+
+    def read(self, size: int = -1) -> bytes:
+        return self.raw.read(size)
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        try:
+            return self.raw.seek(offset, whence)
+        except OSError as error:
+            self.error = self.error or error
+            return -1
+
+    def tell(self) -> int:
+        return self.raw.tell()
+
+
+def _write_with_ffmpeg(samples: np.ndarray, sample_rate: int, tmp: Path, fmt: str, cancel: Cancel | None,
+                       progress: Progress | None, shown: str) -> None:
+    ffmpeg = shutil.which("ffmpeg")
+    if ffmpeg is None:
+        raise ExportError(f"{shown} cannot be saved as {FORMAT_LABELS[fmt]}: the studio needs ffmpeg, "
+                          "which is not installed. WAV and FLAC still work.")
+    command = [ffmpeg, "-nostdin", "-hide_banner", "-v", "error",
+               "-f", "f32le", "-ar", str(sample_rate), "-ac", str(samples.shape[1]), "-i", "pipe:0",
+               *_FFMPEG_OUTPUT[fmt], "-y", "file:" + os.path.abspath(tmp)]
+    # ffmpeg's messages go to a file, not a pipe: a pipe nobody reads could fill up and stall it.
+    with tempfile.TemporaryFile() as said:
+        process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=said)
+        try:
+            for first in range(0, len(samples), CHUNK_FRAMES):
+                _check_cancel(cancel)
+                chunk = np.clip(samples[first:first + CHUNK_FRAMES], -1.0, 1.0).astype("<f4")
+                try:
+                    process.stdin.write(chunk.tobytes())
+                except BrokenPipeError:  # ffmpeg stopped (a full disk...): its messages say why
+                    break
+                if progress is not None:
+                    progress(min(first + CHUNK_FRAMES, len(samples)) / len(samples) * 0.95)
+            with contextlib.suppress(BrokenPipeError):
+                process.stdin.close()
+            deadline = time.monotonic() + FINISH_TIMEOUT_S
+            while process.poll() is None:
+                _check_cancel(cancel)
+                if time.monotonic() > deadline:
+                    raise ExportError(f"{shown} could not be saved: the encoder (ffmpeg) stopped responding.")
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    process.wait(0.05)
+        finally:
+            if process.poll() is None:  # cancelled or failed: leave no ffmpeg behind
+                process.kill()
+                process.wait()
+            with contextlib.suppress(BrokenPipeError):
+                process.stdin.close()
+        said.seek(0)
+        words = said.read().decode("utf-8", "replace")
+    # ffmpeg 5 can exit with 0 after "Error writing trailer of ...: No space left on device": its words decide.
+    if "No space left on device" in words:
+        raise OSError(errno.ENOSPC, "No space left on device")
+    if "File too large" in words or process.returncode == -getattr(signal, "SIGXFSZ", -1):
+        raise OSError(errno.EFBIG, "File too large")
+    if process.returncode != 0 or re.search(r"Error (writing|closing)", words):
+        last_line = (words.strip().splitlines() or [f"exit code {process.returncode}"])[-1]
+        raise ExportError(f"{shown} could not be saved as {FORMAT_LABELS[fmt]} (the encoder said: {last_line}).")
+
+
+def _check_cancel(cancel: Cancel | None) -> None:
+    if cancel is not None and cancel():
+        raise ExportCancelled()
+
+
+def _fsync(path: Path) -> None:
+    descriptor = os.open(path, os.O_RDWR)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def _os_error_in(error: BaseException) -> OSError | None:
+    """The OSError behind error (mutagen and soundfile wrap it), if any."""
+    seen = 0
+    while error is not None and seen < 10:
+        if isinstance(error, OSError) and error.errno is not None:
+            return error
+        error = error.__cause__ or error.__context__
+        seen += 1
+    return None
+
+
+def _exists_error(path: Path) -> ExportFileExists:
+    return ExportFileExists(f"A file called {path.name} is already there. Replace it, or save under "
+                            f'another name (such as "{free_name(path).name}").', path)
+
+
+def _folder_message(code: int | None, folder: Path) -> str:
+    if code in _DISK_FULL:
+        return f"The disk is full: nothing more can be saved in {folder}. Delete something to make room, " \
+               "or choose another folder."
+    return {
+        errno.ENOENT: f"The export folder is missing: {folder}. If it is on a memory card, check that the card is in.",
+        errno.ENOTDIR: f"There is a file where the export folder should be: {folder}",
+        errno.EROFS: f"The export folder is read-only: {folder}. Choose another folder.",
+        errno.EACCES: f"The app is not allowed to save in the export folder: {folder}. Choose another folder.",
+        errno.EPERM: f"The app is not allowed to save in the export folder: {folder}. Choose another folder.",
+    }.get(code, f"The export folder cannot be written to: {folder}.")
+
+
+def disk_error_message(error: OSError, path: Path) -> str:
+    if error.errno in _DISK_FULL:
+        return f"{path.name} was not saved, because the disk is full. Delete something to make room, " \
+               "or choose another folder."
+    if error.errno == errno.EFBIG:
+        return f"{path.name} was not saved, because it would be larger than this disk can hold a file " \
+               "(choose another folder, or a smaller format such as MP3)."
+    if error.errno in (errno.ENOENT, errno.ENOTDIR, errno.EROFS, errno.EACCES, errno.EPERM):
+        return f"{path.name} was not saved. {_folder_message(error.errno, path.parent)}"
+    return f"{path.name} was not saved, because the disk could not be written ({error.strerror or error})."
+
+
+def _megabytes(count: int) -> str:
+    if count < 1e6:
+        return f"{count / 1e3:.0f} KB"
+    return f"{count / 1e6:.1f} MB" if count < 10e6 else f"{count / 1e6:.0f} MB"
+
+
+def _check_format(fmt: str) -> None:
+    if fmt not in FORMATS:
+        raise ValueError(f"fmt must be one of {', '.join(FORMATS)}, got {fmt!r}")

@@ -1,0 +1,225 @@
+"""Exporting a song: mixdown, mastering, then the files (the mix, stems if asked, the beat as MIDI).
+
+    export_song(song, out_dir, ExportOptions(...), progress=None, cancel=None) -> ExportResult
+
+Everything that can be checked before the slow part is checked first (the folder, the format,
+the cover, names already taken, missing takes and sound files), so a mistake is told at once.
+Every file is written under a temporary name and renamed when whole (audio_files.write_audio);
+a cancel or an error also takes away the files this export had already finished, so an export
+leaves all its files or none of them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import io
+import math
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+
+from studio.export.audio_files import (
+    FORMATS, LOSSY_FORMATS, Tags, check_out_dir, estimated_bytes, extension_of, safe_file_name, write_audio,
+)
+from studio.export.errors import ExportCancelled, ExportError, ExportFileExists
+from studio.export.mastering import master
+from studio.export.mixdown import STEPS_PER_BAR, mixdown
+from studio.export.song import Song, clip_bars
+
+LOSSLESS_CEILING_DBTP = -1.0
+# MP3, AAC and Vorbis encoders overshoot the peaks they are given by a fraction of a dB; aiming
+# lower keeps the decoded file at or under -1 dBTP too.
+LOSSY_CEILING_DBTP = -1.5
+# Shares of the progress bar: the mixdown is the slow part.
+MIXDOWN_SHARE, MASTERING_SHARE = 0.6, 0.15
+
+Progress = Callable[[float, str], None]
+Cancel = Callable[[], bool]
+
+
+@dataclass
+class ExportOptions:
+    format: str = "mp3-320"  # one of audio_files.FORMATS
+    stems: bool = False  # also one file per lane heard: "<file stem> - <lane name>"
+    midi: bool = False  # also the beat lanes as a standard MIDI file: "<file stem>.mid"
+    target_lufs: float | None = None  # None: the song's own target (Song.target_lufs)
+    file_stem: str | None = None  # the mix's file name without its extension (default: the song's title)
+    overwrite: bool = False  # replace files already there (otherwise ExportFileExists, before any work)
+    sample_rate: int = 48000
+
+
+@dataclass
+class ExportResult:
+    song_path: Path
+    stem_paths: list[Path]
+    midi_path: Path | None
+    lufs: float  # integrated loudness of the mix (-inf: silence)
+    true_peak_dbtp: float
+    duration_s: float
+    notes: list[str] = field(default_factory=list)  # plain remarks ("The song is silent...")
+
+
+def ceiling_for(fmt: str) -> float:
+    return LOSSY_CEILING_DBTP if fmt in LOSSY_FORMATS else LOSSLESS_CEILING_DBTP
+
+
+def planned_paths(song: Song, out_dir: Path,
+                  options: ExportOptions) -> tuple[Path, list[tuple[str, Path]], Path | None]:
+    """(mix path, [(lane name, stem path)] for the lanes heard, MIDI path or None)."""
+    extension = extension_of(options.format)
+    stem = safe_file_name(options.file_stem or song.title, "Untitled")
+    mix_path = out_dir / f"{stem}{extension}"
+    stems, taken = [], {mix_path.name.casefold()}
+    if options.stems:
+        for lane in song.lanes:
+            if lane.mute or not lane.clips:
+                continue
+            name = safe_file_name(f"{stem} - {lane.name}")
+            candidate, number = name, 1
+            while f"{candidate}{extension}".casefold() in taken:  # two lanes of one name
+                number += 1
+                candidate = f"{name} ({number})"
+            taken.add(f"{candidate}{extension}".casefold())
+            stems.append((lane.name, out_dir / f"{candidate}{extension}"))
+    has_beat = any(lane.kind == "beat" and not lane.mute and lane.clips for lane in song.lanes)
+    midi_path = out_dir / f"{stem}.mid" if options.midi and has_beat and song.beat is not None else None
+    return mix_path, stems, midi_path
+
+
+def export_song(song: Song, out_dir: str | os.PathLike, options: ExportOptions | None = None,
+                progress: Progress | None = None, cancel: Cancel | None = None) -> ExportResult:
+    """Export the song into out_dir (see the module's notes). progress(fraction, words); cancel() -> True
+    stops it with ExportCancelled. Every problem is an ExportError in plain words."""
+    options = options or ExportOptions()
+    if options.format not in FORMATS:
+        raise ExportError(f"There is no export format called \u201c{options.format}\u201d. "
+                          f"The formats are: {', '.join(FORMATS)}.")
+    out_dir = check_out_dir(out_dir)
+    target_lufs = song.target_lufs if options.target_lufs is None else options.target_lufs
+    if not -30.0 <= target_lufs <= -6.0:
+        raise ExportError(f"The loudness target must be between -30 and -6 LUFS, got {target_lufs:g}.")
+    tags = Tags(title=song.title, artist=song.artist, date=date.today().isoformat(), bpm=song.bpm,
+                cover_path=song.cover_path)
+    if song.cover_path:
+        from studio.export.tags import check_cover
+
+        check_cover(song.cover_path)
+    mix_path, stem_paths, midi_path = planned_paths(song, out_dir, options)
+    if not options.overwrite:
+        for path in [mix_path, *(path for _, path in stem_paths), *([midi_path] if midi_path else [])]:
+            if os.path.lexists(path):
+                raise ExportFileExists(f"A file called {path.name} is already there. Replace it, or export "
+                                       "under another name.", path)
+
+    def report(start: float, share: float) -> Progress:
+        return lambda fraction, words: progress(start + share * fraction, words) if progress else None
+
+    mixed = mixdown(song, options.sample_rate, report(0.0, MIXDOWN_SHARE), cancel, stems=options.stems)
+    mastered = master(mixed.mix, mixed.stems, options.sample_rate, target_lufs, ceiling_for(options.format),
+                      report(MIXDOWN_SHARE, MASTERING_SHARE), cancel)
+    del mixed
+    files = [(mix_path, mastered.mix)] + [(path, audio) for (_, path), (_, audio) in zip(stem_paths, mastered.stems)]
+    needed = sum(estimated_bytes(options.format, len(audio), 2, options.sample_rate) for _, audio in files)
+    check_out_dir(out_dir, needed)
+    written: list[Path] = []
+    done_share = MIXDOWN_SHARE + MASTERING_SHARE
+    try:
+        for index, (path, audio) in enumerate(files):
+            words = f"Saving {path.name}"
+            share = (1.0 - done_share) / len(files)
+            start = done_share + index * share
+            if progress:
+                progress(start, words)
+            existed = os.path.lexists(path)
+            write_audio(audio, options.sample_rate, path, options.format, tags, cancel, options.overwrite,
+                        (lambda fraction, start=start, share=share, words=words: progress(start + share * fraction,
+                                                                                         words)) if progress else None)
+            if not existed:
+                written.append(path)
+        if midi_path is not None:
+            if cancel is not None and cancel():
+                raise ExportCancelled()
+            existed = os.path.lexists(midi_path)
+            write_song_midi(song, midi_path)
+            if not existed:
+                written.append(midi_path)
+    except BaseException:
+        for path in written:  # all or nothing: a cancelled export leaves none of its files
+            with contextlib.suppress(OSError):
+                path.unlink()
+        raise
+    if progress:
+        progress(1.0, "Done")
+    return ExportResult(mix_path, [path for _, path in stem_paths], midi_path, mastered.lufs,
+                        mastered.true_peak_dbtp, len(mastered.mix) / options.sample_rate, mastered.notes)
+
+
+def set_exporter(options: ExportOptions) -> Callable:
+    """export_one for performance_set.export_set: each song of the set with these options."""
+    def export_one(song: Song, folder, file_stem: str, progress=None, cancel=None) -> ExportResult:
+        return export_song(song, folder, replace(options, file_stem=file_stem), progress, cancel)
+    return export_one
+
+
+# ---- the beat as MIDI ---------------------------------------------------------------------------
+
+def song_midi(song: Song):
+    """The song's beat lanes (those heard) as a MIDI file: each pattern clip where it is placed,
+    for its bars, at the song's tempo. Built from midi_export.beat_to_midi, one clip at a time."""
+    import mido
+
+    from studio.beats.midi_export import TICKS_PER_BEAT, beat_to_midi
+    from studio.export.song import BEATS_PER_BAR
+
+    bar_ticks = BEATS_PER_BAR * TICKS_PER_BEAT
+    events: list[tuple[int, int, mido.Message]] = []
+    end_tick = 0
+    for lane in song.lanes:
+        if lane.kind != "beat" or lane.mute:
+            continue
+        for clip in lane.clips:
+            bars = clip_bars(song, clip)
+            beat = copy.deepcopy(song.beat)
+            steps = beat.patterns[clip.source].step_count
+            beat.bpm, beat.chain = song.bpm, [clip.source] * math.ceil(bars * STEPS_PER_BAR / steps)
+            start, end = clip.start_bar * bar_ticks, (clip.start_bar + bars) * bar_ticks
+            tick, sounding = 0, set()
+            for message in beat_to_midi(beat).tracks[1]:
+                tick += message.time
+                if message.type == "note_on" and start + tick < end:  # hits after the clip's bars are cut
+                    sounding.add(message.note)
+                    events.append((start + tick, 1, message.copy(time=0)))
+                elif message.type == "note_off" and message.note in sounding:
+                    sounding.discard(message.note)
+                    events.append((start + tick, 0, message.copy(time=0)))
+            end_tick = max(end_tick, end)
+    events.sort(key=lambda event: (event[0], event[1], event[2].note))
+    midi = mido.MidiFile(type=1, ticks_per_beat=TICKS_PER_BEAT, charset="utf-8")
+    tempo = mido.MidiTrack([mido.MetaMessage("track_name", name=song.title, time=0),
+                            mido.MetaMessage("set_tempo", tempo=mido.bpm2tempo(song.bpm), time=0),
+                            mido.MetaMessage("time_signature", numerator=4, denominator=4, time=0),
+                            mido.MetaMessage("end_of_track", time=end_tick)])
+    drums = mido.MidiTrack([mido.MetaMessage("track_name", name="Drums", time=0)])
+    last = 0
+    for tick, _, message in events:
+        drums.append(message.copy(time=tick - last))
+        last = tick
+    drums.append(mido.MetaMessage("end_of_track", time=max(0, end_tick - last)))
+    midi.tracks += [tempo, drums]
+    return midi
+
+
+def write_song_midi(song: Song, path: Path) -> None:
+    from studio.atomic_file import write_atomically
+
+    buffer = io.BytesIO()
+    song_midi(song).save(file=buffer)
+    try:
+        write_atomically(path, buffer.getvalue())
+    except OSError as error:
+        from studio.export.audio_files import disk_error_message
+
+        raise ExportError(disk_error_message(error, path)) from None

@@ -1,0 +1,177 @@
+"""Running an export in a process of its own, so the screen never waits on it.
+
+    process = ExportProcess()
+    process.start(song, out_dir, ExportOptions(format="mp3-320"))
+    status = process.poll()     # never waits: ExportStatus(fraction, words, done, result, error)
+    process.cancel()            # the export stops at its next check; nothing is left under the final name
+
+The child is started with the "spawn" method (as the engine is: a forked copy of a process with
+Kivy's window and threads in it is not safe). Progress comes back through a small bounded queue:
+when the screen falls behind, progress reports are dropped, never waited for; the outcome comes
+back once, through a pipe of its own. A child that dies without a word (killed, or a crash in
+native code) is reported as an ExportError in plain words.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import queue
+import time
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+
+from studio.export.errors import ExportCancelled, ExportError, ExportFileExists
+from studio.export.export_job import ExportOptions, ExportResult, export_song
+
+PROGRESS_QUEUE_SIZE = 32
+PROGRESS_INTERVAL_S = 0.05  # at most 20 reports a second
+LAST_WORDS_S = 1.0  # after the child ends, how long its outcome may take to show before it counts as lost
+
+
+@dataclass
+class ExportStatus:
+    fraction: float = 0.0  # 0..1
+    words: str = ""  # what is being done now, or how it ended
+    done: bool = False  # finished: with a result, or with an error (a cancel included)
+    result: ExportResult | None = None
+    error: ExportError | None = None  # str(error) is the message to show; ExportCancelled after a cancel
+
+    @property
+    def cancelled(self) -> bool:
+        return isinstance(self.error, ExportCancelled)
+
+
+def _run_export(song, out_dir, options, progress_queue, outcome, cancel_event) -> None:
+    """The child process: export_song, with progress into the queue and the outcome into the pipe."""
+    last = {"at": 0.0, "words": None}
+
+    def progress(fraction: float, words: str) -> None:
+        now = time.monotonic()
+        if words == last["words"] and now - last["at"] < PROGRESS_INTERVAL_S and fraction < 1.0:
+            return
+        last["at"], last["words"] = now, words
+        with contextlib.suppress(queue.Full):
+            progress_queue.put_nowait((float(fraction), str(words)))
+
+    try:
+        result = export_song(song, out_dir, options, progress, cancel_event.is_set)
+        message = ("done", result)
+    except ExportCancelled as error:
+        message = ("cancelled", str(error), None)
+    except ExportFileExists as error:
+        message = ("exists", str(error), str(error.path))
+    except ExportError as error:
+        message = ("error", str(error), None)
+    except Exception as error:  # a bug must end in a message, not a silent child
+        traceback.print_exc()
+        message = ("error", f"The export failed because of a fault in the app ({type(error).__name__}: {error}). "
+                            "Nothing was saved under the song's name.", None)
+    progress_queue.cancel_join_thread()  # progress not yet read is not needed now: never wait on it to end
+    outcome.send(message)
+    outcome.close()
+
+
+class ExportProcess:
+    def __init__(self):
+        self._context = multiprocessing.get_context("spawn")
+        self._process = None
+        self._status = ExportStatus()
+        self._ended_at: float | None = None
+
+    @property
+    def running(self) -> bool:
+        return self._process is not None and not self._status.done
+
+    @property
+    def pid(self) -> int | None:
+        """The export process's id (None before start)."""
+        return self._process.pid if self._process is not None else None
+
+    def start(self, song, out_dir: str | os.PathLike, options: ExportOptions | None = None) -> None:
+        """Start exporting; RuntimeError if an export is already running in this object."""
+        if self.running:
+            raise RuntimeError("an export is already running; wait for it or cancel it first")
+        self._progress = self._context.Queue(PROGRESS_QUEUE_SIZE)
+        self._outcome, child_end = self._context.Pipe(duplex=False)
+        self._cancel = self._context.Event()
+        self._status = ExportStatus(words="Starting the export")
+        self._ended_at = None
+        self._process = self._context.Process(
+            target=_run_export, name="ward-studio-export", daemon=True,
+            args=(song, Path(out_dir), options or ExportOptions(), self._progress, child_end, self._cancel))
+        self._process.start()
+        child_end.close()  # only the child writes: its end closing is how a dead child is seen
+
+    def cancel(self) -> None:
+        """Ask the export to stop; poll() shows it done, with an ExportCancelled, soon after."""
+        if self.running:
+            self._cancel.set()
+            self._status.words = "Cancelling"
+
+    def poll(self) -> ExportStatus:
+        """The latest progress, and the outcome once there is one. Never waits."""
+        if self._process is None or self._status.done:
+            return self._status
+        while True:
+            try:
+                fraction, words = self._progress.get_nowait()
+            except (queue.Empty, OSError, ValueError):
+                break
+            if not self._cancel.is_set():
+                self._status.fraction, self._status.words = max(self._status.fraction, fraction), words
+        message = None
+        with contextlib.suppress(EOFError, OSError):
+            if self._outcome.poll():
+                message = self._outcome.recv()
+        if message is not None:
+            self._finish(message)
+        elif not self._process.is_alive():
+            # The outcome is sent before the child ends; give the pipe a moment all the same.
+            self._ended_at = self._ended_at or time.monotonic()
+            if time.monotonic() - self._ended_at >= LAST_WORDS_S:
+                self._finish(("error", self._lost_message(), None))
+        return self._status
+
+    def wait(self, timeout_s: float = 60.0, interval_s: float = 0.05) -> ExportStatus:
+        """poll() until done or timeout_s passes (for the command line and tests, not the screen)."""
+        deadline = time.monotonic() + timeout_s
+        while not self.poll().done and time.monotonic() < deadline:
+            time.sleep(interval_s)
+        return self._status
+
+    def stop(self, timeout_s: float = 5.0) -> None:
+        """Cancel, and end the child if it has not stopped within timeout_s (leaving the app)."""
+        if self._process is None:
+            return
+        self.cancel()
+        self._process.join(timeout_s)
+        if self._process.is_alive():
+            self._process.terminate()
+            self._process.join(2.0)
+        self.poll()
+
+    def _lost_message(self) -> str:
+        code = self._process.exitcode
+        how = f"it was stopped by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+        return (f"The export stopped unexpectedly ({how}). Nothing was saved under the song's name. "
+                "Try again; if it happens again, restart the app.")
+
+    def _finish(self, message: tuple) -> None:
+        kind = message[0]
+        status = self._status
+        status.done = True
+        if kind == "done":
+            status.result, status.fraction, status.words = message[1], 1.0, "Done"
+        else:
+            words, path = message[1], message[2]
+            status.error = {"cancelled": ExportCancelled(words), "exists": ExportFileExists(words, path)}.get(
+                kind, ExportError(words))
+            status.words = words
+        self._process.join(0)  # it has sent its last word and is ending: collect it if it has, never wait
+        with contextlib.suppress(OSError, ValueError):
+            self._outcome.close()
+        self._progress.close()
+        self._progress.cancel_join_thread()

@@ -1,0 +1,95 @@
+"""Mastering: the loudness target reached, no true peak over the ceiling, stems still adding up, silence kept."""
+
+import math
+
+import numpy as np
+import pytest
+
+from studio.export.mastering import (
+    RELEASE_S, integrated_lufs, limiter_gain, master, peak_envelope, true_peak_dbtp,
+)
+
+SR = 48000
+
+
+def peaky_song(seconds=6.0) -> tuple[np.ndarray, list]:
+    """A quiet tone with loud clicks on every beat (a drum's peaks over a soft pad), split into two stems."""
+    t = np.arange(int(seconds * SR)) / SR
+    tone = 0.05 * np.sin(2 * np.pi * 440 * t)
+    clicks = np.zeros_like(t)
+    clicks[::SR // 2] = 0.9
+    pad = np.stack([tone, 0.7 * tone], axis=1).astype(np.float32)
+    drums = np.stack([clicks, clicks], axis=1).astype(np.float32)
+    return pad + drums, [("Pad", pad), ("Drums", drums)]
+
+
+@pytest.mark.parametrize("target_lufs, ceiling_dbtp", [(-14.0, -1.0), (-9.0, -1.5), (-23.0, -1.0)])
+def test_the_loudness_target_is_reached_and_no_true_peak_passes_the_ceiling(target_lufs, ceiling_dbtp):
+    mix, stems = peaky_song()
+    mastered = master(mix, stems, SR, target_lufs, ceiling_dbtp)
+    assert abs(integrated_lufs(mastered.mix, SR) - target_lufs) <= 0.2
+    assert true_peak_dbtp(mastered.mix) <= ceiling_dbtp
+    assert mastered.lufs == pytest.approx(integrated_lufs(mastered.mix, SR))
+    assert mastered.true_peak_dbtp == pytest.approx(true_peak_dbtp(mastered.mix))
+    assert mastered.limited_db > 3.0 and mastered.notes == []  # the clicks needed the limiter
+
+
+def test_the_stems_get_the_same_gain_curve_and_still_add_up_to_the_mix():
+    mix, stems = peaky_song()
+    mastered = master(mix, stems, SR)
+    assert [name for name, _ in mastered.stems] == ["Pad", "Drums"]
+    np.testing.assert_allclose(mastered.stems[0][1] + mastered.stems[1][1], mastered.mix, atol=1e-6)
+
+
+def test_a_song_without_peaks_is_only_made_louder():
+    t = np.arange(4 * SR) / SR
+    mix = np.stack([0.01 * np.sin(2 * np.pi * 220 * t)] * 2, axis=1).astype(np.float32)
+    mastered = master(mix, [], SR)
+    assert mastered.limited_db == pytest.approx(0.0, abs=1e-6)
+    np.testing.assert_allclose(mastered.mix, mix * 10 ** (mastered.gain_db / 20), rtol=1e-5, atol=1e-7)
+    assert abs(mastered.lufs + 14.0) <= 0.2
+
+
+def test_silence_stays_silence_with_a_plain_note():
+    mastered = master(np.zeros((SR, 2), np.float32), [("Beat", np.zeros((SR, 2), np.float32))], SR)
+    assert not np.any(mastered.mix) and not np.any(mastered.stems[0][1])
+    assert mastered.lufs == -math.inf and mastered.true_peak_dbtp == -math.inf
+    assert mastered.notes == ["The song is silent, so it was exported as silence."]
+
+
+def test_a_very_quiet_song_is_raised_as_far_as_allowed_and_says_so():
+    t = np.arange(2 * SR) / SR
+    mix = np.stack([4.3e-4 * np.sin(2 * np.pi * 220 * t)] * 2, axis=1).astype(np.float32)  # about -68 LUFS
+    mastered = master(mix, [], SR, target_lufs=-6.0)
+    assert mastered.gain_db == pytest.approx(60.0)
+    assert mastered.notes == ["The song is very quiet: it was raised by 60 dB, the most allowed, "
+                              "and is still under -6 LUFS."]
+    # Quieter still (under BS.1770's -70 LUFS gate) counts as silence.
+    assert master(mix / 100, [], SR).notes == ["The song is silent, so it was exported as silence."]
+
+
+def test_the_limiter_dips_before_each_peak_and_lets_go_over_its_release():
+    peaks = np.full(SR, 0.5)
+    peaks[SR // 2] = 2.0  # needs a quarter of the gain, on one frame
+    gain = limiter_gain(peaks, 1.0, SR)
+    assert np.all(peaks * gain <= 1.0 + 1e-12) and gain[SR // 2] == pytest.approx(0.5)
+    assert np.all(gain[:SR // 2 - 260] == 1.0)  # untouched until the look-ahead before the peak
+    assert np.all(np.diff(gain[SR // 2 - 240:SR // 2]) <= 0)  # down smoothly ahead of it
+    cut_db = -20 * np.log10(gain[SR // 2 + int(RELEASE_S * SR)])  # one time constant later: about 1/e left
+    assert cut_db == pytest.approx(6.02 / math.e, rel=0.05)
+
+
+def test_a_peak_on_the_very_first_frame_is_cut_too():
+    peaks = np.full(1000, 0.5)
+    peaks[0] = 4.0
+    assert peaks[0] * limiter_gain(peaks, 1.0, SR)[0] <= 1.0 + 1e-12
+
+
+def test_true_peaks_between_samples_are_found():
+    # A sine at a quarter of the rate, sampled 45 degrees off its crests: the samples show 0.707, the wave reaches 1.
+    n = np.arange(4800)
+    wave = np.sin(2 * np.pi * n / 4 + np.pi / 4)
+    audio = np.stack([wave, wave], axis=1) / np.sqrt(2)  # every sample is +-0.5
+    assert np.max(np.abs(audio)) == pytest.approx(0.5)
+    assert true_peak_dbtp(audio) == pytest.approx(20 * np.log10(1 / np.sqrt(2)), abs=0.2)
+    assert peak_envelope(audio).shape == (4800,)
