@@ -19,7 +19,7 @@ STUDIO_PARTS: tuple[StudioPart, ...] = (
     StudioPart("beats", "Beats", "Make a beat on drum pads", "#C2410C", "beats", ready=True),
     StudioPart("decks", "Decks", "Mix two tracks like a DJ", "#6D28D9", "decks", ready=True),
     StudioPart("mic", "Mic", "Sing or rap over a beat", "#BE185D", "mic", ready=True),
-    StudioPart("export", "Export", "Turn your work into a song", "#047857", "export"),
+    StudioPart("export", "Export", "Turn your work into a song", "#047857", "export", ready=True),
     StudioPart("sessions", "Sessions", "Save and reopen your work", "#1D4ED8", "sessions"),
 )
 

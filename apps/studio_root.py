@@ -30,7 +30,7 @@ POLL_HZ = 20
 # Engine event kinds and how loud the banner should be about them.
 EVENT_BANNER_KINDS = {"error": "error", "device_lost": "error", "restarted": "warning",
                       "notice": "notice", "started": "notice", "take_recovered": "warning"}
-LAZY_SCREENS = ("beats", "decks", "mic")  # built the first time they open (see beats_screen below)
+LAZY_SCREENS = ("beats", "decks", "mic", "export")  # built the first time they open (see beats_screen below)
 DECKS_PLAY_ON = "The decks play on. Open Decks and tap Stop both to stop them."
 
 
@@ -66,6 +66,7 @@ class StudioRoot(FloatLayout):
         self._beats_screen = None
         self._mic_screen = None
         self._decks_screen = None
+        self._export_screen = None
         for part in STUDIO_PARTS:
             if part.name in LAZY_SCREENS:
                 continue
@@ -128,6 +129,18 @@ class StudioRoot(FloatLayout):
             self._decks_screen = screen
         return self._decks_screen
 
+    @property
+    def export_screen(self):
+        if self._export_screen is None:
+            from apps.export.export_screen import ExportScreen  # its .kv files load with it
+
+            screen = ExportScreen(name="export")
+            screen.bind(on_message=lambda _screen, message, kind: self.banner.show(message, kind),
+                        on_back=lambda *_: self.open_screen("launcher"))
+            self.screens.add_widget(screen)
+            self._export_screen = screen
+        return self._export_screen
+
     # --- what the user does -------------------------------------------------------------
     def open_screen(self, name: str, animate: bool = True) -> None:
         if self.screens.current == "beats" and name != "beats":
@@ -138,12 +151,16 @@ class StudioRoot(FloatLayout):
             self.decks_screen.leave()  # the decks play on, as in other DJ apps: Stop both stops them
             if self.decks_screen.session.anything_playing:
                 self.banner.show(DECKS_PLAY_ON, "notice")
+        if self.screens.current == "export" and name != "export":
+            self.export_screen.leave()  # saves what was typed; an export runs on
         if name == "beats":
             self.beats_screen.enter()  # the first time, loads the saved beat
         if name == "mic":
             self.mic_screen.enter()
         if name == "decks":
             self.decks_screen.enter()  # the first time, the engine makes room for the tracks
+        if name == "export":
+            self.export_screen.enter()  # the first time, opens the song changed last
         if name == "settings":
             self.settings_screen.show_settings(self.settings, self.preferences.headphone_cap_db)
             self.settings_screen.show_state(self.client.state)
@@ -217,6 +234,8 @@ class StudioRoot(FloatLayout):
             self._mic_screen.save_words()
         if self._decks_screen is not None:
             self._decks_screen.close()  # the track loader's worker process ends
+        if self._export_screen is not None:
+            self._export_screen.close()  # saves the song; a running export is cancelled
         if self._poll_event is not None:
             self._poll_event.cancel()
             self._poll_event = None

@@ -31,7 +31,7 @@ class LauncherTouchTest(StudioTouchCase):
         root = self.make_root()
         for part in STUDIO_PARTS:
             self.assertEqual(root.launcher.tile_for(part.name).badge, "" if part.ready else "Coming soon")
-        self.assertEqual([part.name for part in STUDIO_PARTS if part.ready], ["beats", "decks", "mic"])
+        self.assertEqual([part.name for part in STUDIO_PARTS if part.ready], ["beats", "decks", "mic", "export"])
 
     def test_sound_check_starts_and_stops_the_click(self):
         root = self.make_root()

@@ -1,0 +1,137 @@
+"""Screenshots of the Export screen with a song under way, into test-artifacts/ (git-ignored) to
+look at: in the touch harness at 1280x800 (with the Export sheet before and while exporting, the
+songs, the audio clips to pick from, the performance set and an empty song), and drawn in a
+window of its own at 2048x1536 (density 2, so 1024x768 dp)."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.apps.apps_test_support import ARTIFACTS, REPO, png_facts, skip_module_without_display
+
+skip_module_without_display()
+
+from tests.apps.test_export_support import (  # noqa: E402
+    ExportTouchCase, FakeExportProcess, make_take, save_a_beat,
+)
+
+pytestmark = pytest.mark.ui
+
+SIZES = {"2048x1536": ("2", (2048, 1536))}  # 1280x800 at density 1 is the harness's own window
+
+
+def stage(case) -> None:
+    """A song under way: a beat of three patterns, two vocal takes, a recorded mix (muted) and a
+    demo track, turned down and to the left; pattern B selected."""
+    save_a_beat(bpm=92.0, patterns="AB")
+    verse = make_take(case.takes, 18.0)
+    case.takes.rename(verse.take_id, "Verse one")
+    chorus = make_take(case.takes, 11.0)
+    case.takes.rename(chorus.take_id, "Chorus")
+    mix = make_take(case.takes, 25.0, channels=2, name_prefix="Mix")
+    session = case.session
+    session.set_title("Friday Night")
+    session.set_artist("MC Corridor")
+    session.step_fade("fade_in_s", 1)
+    for _ in range(3):
+        session.step_fade("fade_out_s", 1)
+    for name in "ABA":
+        session.add_pattern(name)
+    session.change_length(0, 2, 4)
+    session.add_take(verse.take_id)
+    session.move_clip(1, 0, 4)
+    session.add_take(chorus.take_id)
+    session.add_audio(str(case.takes.wav_path(mix.take_id)), "Mix 3")
+    session.toggle_mute(2)
+    session.add_audio("tracks/window-seat.ogg", "Window Seat")
+    session.move_clip(3, 0, 2)
+    session.step_volume(3, -1)
+    session.step_volume(3, -1)
+    session.step_pan(3, -1)
+    session.select(0, 1)
+    case.quiet_banner()
+
+
+class ScreenshotStage(ExportTouchCase):
+    """Not a test: the touch case's set-up, used by draw_screenshot in a process of its own."""
+
+    __test__ = False
+
+    def runTest(self):
+        pass
+
+
+def draw_screenshot(path: str, size: str) -> None:
+    """Run in a process of its own (the density is set before Kivy starts): the studio with the
+    Export screen open and a song under way, saved as a PNG."""
+    case = ScreenshotStage()
+    case.setUp()
+    case.Window.size = tuple(int(side) for side in size.split("x"))
+    case.advance_frames(2)
+    case.open_export()
+    stage(case)
+    case.advance_frames(3)
+    case.root.export_to_png(path)
+    case.screen.close()
+
+
+DRAW_SCRIPT = """
+import os, sys, tempfile
+os.environ.update(KIVY_NO_ARGS="1", KIVY_NO_CONSOLELOG="1", KIVY_NO_FILELOG="1",
+                  KIVY_HOME=tempfile.mkdtemp(prefix="kivy-home-"))
+from tests.apps.test_export_screenshots import draw_screenshot
+draw_screenshot(sys.argv[1], sys.argv[2])
+"""
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_export_screen_with_a_song_at_tablet_size(size, tmp_path):
+    density, expected_size = SIZES[size]
+    env = dict(os.environ, PYTHONPATH=str(REPO), KIVY_METRICS_DENSITY=density,
+               WARD_STUDIO_DATA_DIR=str(tmp_path / "data"), WARD_STUDIO_CONFIG_DIR=str(tmp_path / "config"))
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"export-{size}.png"
+    path.unlink(missing_ok=True)
+    result = subprocess.run([sys.executable, "-c", DRAW_SCRIPT, str(path), size],
+                            cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    width, height, distinct_values = png_facts(path)
+    assert (width, height) == expected_size
+    assert distinct_values > 64, "the screenshot is nearly blank"
+
+
+class ExportScreenshotTest(ExportTouchCase):
+    def shoot(self, name: str):
+        self.advance_frames(3)
+        path = self.save_screenshot(name)
+        width, height, distinct_values = png_facts(path)
+        self.assertEqual((width, height), (1280, 800))
+        self.assertGreater(distinct_values, 64)
+
+    def test_a_song_under_way_its_sheets_and_an_empty_song(self):
+        self.open_export()
+        stage(self)
+        self.shoot("export-1280x800")
+        sheet = self.screen.open_export()
+        self.shoot("export-sheet-1280x800")  # (its frames lay the sheet out for the taps)
+        self.tap(sheet.ids.stems_switch)
+        self.tap(sheet.ids.export_button)
+        FakeExportProcess.made[-1].report(0.37, "Mixing the lanes: Vocals")
+        self.poll_export()
+        self.shoot("export-exporting-1280x800")
+        self.screen.open_songs()
+        self.shoot("export-songs-1280x800")
+        self.screen.open_picker("audio")
+        self.shoot("export-pick-audio-1280x800")
+        self.session.new_song()
+        sheet = self.screen.open_set()
+        for song in self.session.songs()[::-1]:
+            sheet.add(song.song_id)
+        self.shoot("export-set-1280x800")
+        FakeExportProcess.made[-1].finish("Friday Night.mp3")
+        self.poll_export()
+        self.ids.sheets.close()
+        self.quiet_banner()
+        self.shoot("export-empty-1280x800")
