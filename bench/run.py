@@ -69,6 +69,7 @@ SECTIONS = [
     Section("deck_loading", "15. Loading a 5-minute MP3 onto a deck while the other plays", "decks:measure_loading"),
     Section("deck_fps", "16. Decks waveforms: frame rate with both decks playing", "decks_fps:measure_waveform_fps",
             needs_display=True),
+    Section("export", "17. Exporting a 3-minute song to MP3", "export_speed:measure_export"),
 ]
 
 _started_at = time.monotonic()

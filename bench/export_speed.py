@@ -1,0 +1,169 @@
+"""Exporting a 3-minute song to MP3, against ffmpeg encoding a WAV of the same length alone.
+
+The song is what a session makes: a beat lane (pattern A for 88 bars, 4 kit sounds on pads),
+a vocal take of the whole song and a demo track as an audio clip, at 117.3 BPM (3:00). The
+export is the whole job the Export screen runs (studio.export.export_job.export_song): mixdown
+through the drum machine's graph, loudness and true-peak limiting, MP3 320 kbps with tags. The
+reference encodes the finished mix, written as a WAV first, with ffmpeg alone at the same
+bitrate. Each runs in a child process of its own, so its peak memory (VmHWM) is its own.
+"""
+
+from __future__ import annotations
+
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.common import Measured, Progress, Row, Unmeasurable, ratio
+
+REPO = Path(__file__).resolve().parent.parent
+SONG_S = 180.0
+BPM = 117.33333333333333  # 88 bars of 4 beats in 180 s
+BARS = 88
+RUNS = 3
+
+_EXPORT_CHILD = r"""
+import os, resource, sys, time
+sys.path.insert(0, sys.argv[1])
+os.environ["WARD_STUDIO_DATA_DIR"] = sys.argv[2]  # the song's take lives there
+from bench.export_speed import make_song
+from studio.export.export_job import ExportOptions, export_song
+song, takes = make_song(sys.argv[2])
+started = time.perf_counter()
+result = export_song(song, sys.argv[3], ExportOptions(format="mp3-320", overwrite=True))
+elapsed = time.perf_counter() - started
+peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(elapsed, peak_kb, result.duration_s, result.lufs, result.true_peak_dbtp)
+"""
+
+_MIX_CHILD = r"""
+import os, sys
+sys.path.insert(0, sys.argv[1])
+os.environ["WARD_STUDIO_DATA_DIR"] = sys.argv[2]
+import soundfile
+from bench.export_speed import make_song
+from studio.export.mastering import master
+from studio.export.mixdown import mixdown
+song, takes = make_song(sys.argv[2])
+mixed = mixdown(song, takes=takes, stems=False)
+mastered = master(mixed.mix, [], mixed.sample_rate, ceiling_dbtp=-1.5)
+soundfile.write(sys.argv[3], mastered.mix, mixed.sample_rate, subtype="PCM_24")
+"""
+
+
+def make_song(folder: str):
+    """The bench's 3-minute song, with its kit and take made in `folder` (the data folder:
+    WARD_STUDIO_DATA_DIR must name it, so that the export finds the take)."""
+    import numpy as np
+    import soundfile
+
+    from studio.beats.model import Beat
+    from studio.export.song import Clip, Lane, Song
+    from studio.mic.takes import TakeStore
+
+    folder = Path(folder)
+    kit = folder / "kit"
+    kit.mkdir(parents=True, exist_ok=True)
+    rate = 48000
+    t = np.arange(int(0.3 * rate)) / rate
+    noise = np.random.default_rng(7).uniform(-1, 1, len(t))
+    sounds = {"01-kick": np.sin(2 * np.pi * 55 * t) * np.exp(-t / 0.08),
+              "02-snare": 0.5 * noise * np.exp(-t / 0.05),
+              "03-hat": 0.2 * noise * np.exp(-t / 0.01),
+              "04-clap": 0.4 * noise * np.exp(-t / 0.03)}
+    for name, sound in sounds.items():
+        soundfile.write(kit / f"{name}.wav", (0.8 * sound).astype(np.float32), rate)
+    beat = Beat(kit=str(kit), bpm=BPM)
+    rows = beat.patterns["A"].rows
+    rows[0].velocities = [1.0 if step in (0, 6, 8) else 0.0 for step in range(16)]
+    rows[1].velocities = [0.9 if step in (4, 12) else 0.0 for step in range(16)]
+    rows[2].velocities = [0.6 if step % 2 == 0 else 0.0 for step in range(16)]
+    rows[3].velocities = [0.7 if step == 12 else 0.0 for step in range(16)]
+    takes = TakeStore()
+    frames = int(SONG_S * rate)
+    voice_t = np.arange(frames) / rate
+    voice = 0.3 * np.sin(2 * np.pi * 220 * voice_t + 3 * np.sin(2 * np.pi * 5 * voice_t))
+    voice *= 0.5 + 0.5 * np.sin(2 * np.pi * 0.5 * voice_t) ** 2  # phrases
+    info, wav = takes.new_take(rate, 1, backing="beat", bpm=BPM)
+    soundfile.write(wav, voice.astype(np.float32), rate, subtype="FLOAT")
+    takes.finish(info, frames)
+    track = sorted((REPO / "samples" / "tracks").glob("*.ogg"))[0]
+    song = Song(song_id="song-bench", title="Bench song", artist="Bench", bpm=BPM, beat=beat, lanes=[
+        Lane("Beat", "beat", [Clip("pattern", "A", 0, BARS)]),
+        Lane("Vocals", "vocal", [Clip("take", info.take_id, 0)], volume_db=-3.0),
+        Lane("Track", "audio", [Clip("audio", str(track), 8)], volume_db=-6.0, pan=-0.2),
+    ])
+    return song, takes
+
+
+def _run(code: str, *args: str) -> str:
+    done = subprocess.run([sys.executable, "-c", code, str(REPO), *args], capture_output=True, text=True,
+                          timeout=900)
+    if done.returncode != 0:
+        raise RuntimeError(done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "child failed")
+    lines = done.stdout.strip().splitlines()
+    return lines[-1] if lines else ""
+
+
+_FFMPEG_CHILD = r"""
+import resource, subprocess, sys, time
+started = time.perf_counter()
+subprocess.run(sys.argv[1:], check=True)
+print(time.perf_counter() - started, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+"""
+
+
+def _ffmpeg_alone(wav: Path, out: Path) -> tuple[float, int]:
+    """Seconds and peak memory (kB) of ffmpeg encoding the WAV to MP3 320 kbps, alone (timed
+    from inside a small parent, so that only ffmpeg is counted)."""
+    done = subprocess.run([sys.executable, "-c", _FFMPEG_CHILD, "ffmpeg", "-nostdin", "-y", "-loglevel", "error",
+                           "-i", str(wav), "-c:a", "libmp3lame", "-b:a", "320k", str(out)],
+                          capture_output=True, text=True, timeout=600)
+    if done.returncode != 0:
+        raise RuntimeError(f"ffmpeg failed: {done.stderr.strip()[-200:]}")
+    elapsed, peak_kb = done.stdout.split()
+    return float(elapsed), int(peak_kb)
+
+
+def measure_export(progress: Progress) -> Measured:
+    if shutil.which("ffmpeg") is None:
+        raise Unmeasurable("ffmpeg is not installed")
+    exports, export_kb, alone, alone_kb = [], [], [], []
+    with tempfile.TemporaryDirectory(prefix="ward-bench-export-") as tmp:
+        tmp = Path(tmp)
+        progress("making the mix once, for ffmpeg alone")
+        (tmp / "out").mkdir()
+        _run(_MIX_CHILD, str(tmp / "song"), str(tmp / "mix.wav"))
+        for run in range(RUNS):
+            progress(f"run {run + 1} of {RUNS}: the whole export")
+            elapsed, peak_kb, duration_s, lufs, peak_dbtp = _run(
+                _EXPORT_CHILD, str(tmp / "song"), str(tmp / "out")).split(" ")
+            exports.append(float(elapsed))
+            export_kb.append(int(peak_kb))
+            progress(f"  {float(elapsed):.2f} s, {float(duration_s):.1f} s of audio, {float(lufs):.2f} LUFS, "
+                     f"{float(peak_dbtp):.2f} dBTP")
+            progress(f"run {run + 1} of {RUNS}: ffmpeg alone")
+            seconds, kb = _ffmpeg_alone(tmp / "mix.wav", tmp / "alone.mp3")
+            alone.append(seconds)
+            alone_kb.append(kb)
+    export_s, alone_s = statistics.median(exports), statistics.median(alone)
+    rows = [
+        Row("3-minute song (beat, take, track) to MP3 320 kbps: mixdown, loudness, limiter, encode, tags",
+            f"{export_s:.2f} s (min {min(exports):.2f}, max {max(exports):.2f})",
+            f"ffmpeg alone encoding the same song's WAV: {alone_s:.2f} s", ratio(export_s, alone_s)),
+        Row("Faster than real time", f"{SONG_S / export_s:.1f}x", f"ffmpeg alone: {SONG_S / alone_s:.1f}x", ""),
+        Row("Peak memory of the export process (VmHWM)", f"{max(export_kb) / 1024:.0f} MiB",
+            f"ffmpeg alone: {max(alone_kb) / 1024:.0f} MiB", ratio(max(export_kb), max(alone_kb))),
+    ]
+    notes = [
+        f"Median of {RUNS} runs, each export in a fresh Python process (its start-up not counted; "
+        "ffmpeg's own start-up is counted).",
+        "The issue's target is 1.2x ffmpeg alone. The export does more than encode: it renders the beat "
+        "through the drum machine's graph, mixes, measures loudness and true peak (4x oversampled) and "
+        "limits, before the same encode.",
+    ]
+    return Measured(rows, notes)
