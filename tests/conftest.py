@@ -22,3 +22,15 @@ def private_config_dir(tmp_path, monkeypatch):
 def artifacts_dir() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+def pytest_runtest_teardown(item, nextitem):
+    """After each test file: collect its garbage, then freeze what is left (gc.freeze) so later
+    collections do not walk it again. A Kivy screen made by a test is not always released (Kivy
+    keeps some widgets reachable from its C side), and a full collection over all of them took
+    minutes by the end of the run, inside whichever test it fell on, and again at exit."""
+    import gc
+
+    if nextitem is None or nextitem.path != item.path:
+        gc.collect()
+        gc.freeze()

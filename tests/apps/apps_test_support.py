@@ -128,3 +128,29 @@ def png_facts(path) -> tuple[int, int, int]:
             pixels += data[offset + 8:offset + 8 + length]
         offset += 12 + length
     return width, height, len(set(zlib.decompress(pixels)))
+
+
+def check_screenshot(path: Path, expected_size: tuple[int, int]) -> None:
+    """The PNG is the expected size and not nearly blank."""
+    width, height, distinct_values = png_facts(path)
+    assert (width, height) == expected_size
+    assert distinct_values > 64, "the screenshot is nearly blank"
+
+
+def screenshot_in_its_own_process(draw_script: str, name: str, size: str, density: str, tmp_path: Path,
+                                  timeout_s: float = 120) -> Path:
+    """Draw a screenshot at a tablet size in a fresh Python process (Kivy's density is fixed when
+    it starts): draw_script gets the PNG's path and the size ("2048x1536") as its arguments, with
+    data and settings folders of its own. Returns test-artifacts/<name>-<size>.png."""
+    import subprocess
+    import sys
+
+    env = dict(os.environ, PYTHONPATH=str(REPO), KIVY_METRICS_DENSITY=density,
+               WARD_STUDIO_DATA_DIR=str(tmp_path / "data"), WARD_STUDIO_CONFIG_DIR=str(tmp_path / "config"))
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}-{size}.png"
+    path.unlink(missing_ok=True)
+    result = subprocess.run([sys.executable, "-c", draw_script, str(path), size],
+                            cwd=REPO, env=env, capture_output=True, text=True, timeout=timeout_s)
+    assert result.returncode == 0, result.stderr[-2000:]
+    return path

@@ -20,11 +20,33 @@ WINDOW_SIZE = (1280, 800)
 
 class StudioTouchCase(GraphicUnitTest):
     def setUp(self):
+        self._attributes_before = set(vars(self))
         # Each test saves settings into a folder of its own.
         os.environ["WARD_STUDIO_CONFIG_DIR"] = tempfile.mkdtemp(prefix="ward-studio-config-")
         super().setUp()
+        from kivy.clock import Clock
+
+        self._clock_events_before = set(Clock.get_events())
+        self.root = None
         self.Window.size = WINDOW_SIZE
         self.advance_frames(1)
+
+    def tearDown(self, fake=False):
+        # Close the studio as the app does on exit, then cancel what the test left on Kivy's
+        # clock: a scheduled callback keeps its whole screen alive, and hundreds of leftover
+        # screens made later tests slow (each full garbage collection took minutes at the end).
+        from kivy.clock import Clock
+
+        stop_polling = getattr(self.root, "stop_polling", None)  # the studio's root (some tests draw a widget alone)
+        if stop_polling is not None:
+            stop_polling()
+        for event in Clock.get_events():
+            if event not in self._clock_events_before:
+                event.cancel()
+        super().tearDown(fake)
+        # pytest keeps every test case object to the end of the run: let go of what this one made.
+        for name in set(vars(self)) - self._attributes_before:
+            delattr(self, name)
 
     def make_root(self, client=None, settings=None, preferences=None, first_screen="launcher"):
         from apps.preferences import Preferences

@@ -2,13 +2,10 @@
 look at: drawn in a window of its own at 1280x800 and at 2048x1536 (density 2, so 1024x768 dp),
 and in the touch harness with the track browser, the beat grid and the headphones sheets open."""
 
-import os
-import subprocess
-import sys
 
 import pytest
 
-from tests.apps.apps_test_support import ARTIFACTS, REPO, png_facts, skip_module_without_display
+from tests.apps.apps_test_support import check_screenshot, screenshot_in_its_own_process, skip_module_without_display
 
 skip_module_without_display()
 
@@ -73,26 +70,14 @@ draw_screenshot(sys.argv[1], sys.argv[2])
 @pytest.mark.parametrize("size", SIZES)
 def test_the_decks_screen_with_two_tracks_at_tablet_size(size, tmp_path):
     density, expected_size = SIZES[size]
-    env = dict(os.environ, PYTHONPATH=str(REPO), KIVY_METRICS_DENSITY=density,
-               WARD_STUDIO_DATA_DIR=str(tmp_path / "data"), WARD_STUDIO_CONFIG_DIR=str(tmp_path / "config"))
-    ARTIFACTS.mkdir(exist_ok=True)
-    path = ARTIFACTS / f"decks-{size}.png"
-    path.unlink(missing_ok=True)
-    result = subprocess.run([sys.executable, "-c", DRAW_SCRIPT, str(path), size],
-                            cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stderr[-2000:]
-    width, height, distinct_values = png_facts(path)
-    assert (width, height) == expected_size
-    assert distinct_values > 64, "the screenshot is nearly blank"
+    path = screenshot_in_its_own_process(DRAW_SCRIPT, "decks", size, density, tmp_path, timeout_s=120)
+    check_screenshot(path, expected_size)
 
 
 class DecksScreenshotTest(DecksTouchCase):
     def shoot(self, name: str):
         self.advance_frames(3)
-        path = self.save_screenshot(name)
-        width, height, distinct_values = png_facts(path)
-        self.assertEqual((width, height), (1280, 800))
-        self.assertGreater(distinct_values, 64)
+        check_screenshot(self.save_screenshot(name), (1280, 800))
 
     def test_two_decks_mixing(self):
         self.open_decks()
