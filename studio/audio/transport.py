@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import pyo
+from studio.audio.dsp import pyo
 
 from studio.audio.levels import db_to_amp
 

@@ -85,6 +85,13 @@ class PadVoice:
         self.set_sample(sample)
         self.apply(settings)
 
+    def switch_off(self) -> None:
+        """Stop computing this pad for good (offline renders of pads that never play: a pad costs
+        the graph about as much silent as sounding). Its output is silence from then on."""
+        for value in [*vars(self).values(), *self._keep]:
+            if isinstance(value, pyo.PyoObject):
+                value.stop()
+
     def set_repeat_holdoff(self, holdoff_s: float) -> None:
         """How long after a touch the repeat grid does not play this pad again."""
         self.clear_of_touch.setList([(0.0, 0.0), (holdoff_s, 0.0), (holdoff_s, 1.0)])

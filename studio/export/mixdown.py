@@ -251,6 +251,9 @@ def render_pattern(song: Song, name: str, bars: int, sounds, sample_rate: int, w
         sequencer = Sequencer(server, sounds.samples, beat, sounds.choke_groups, sounds.midi_notes)
         sequencer.set_kit_gain_pan(sounds.gains_db, sounds.pans)
         sequencer.limit_steps(bars * STEPS_PER_BAR)
+        rows = beat.patterns[name].rows
+        sequencer.switch_off_pads([pad for pad, (row, sample) in enumerate(zip(rows, sounds.samples))
+                                   if sample is None or not row.hits()])
         # A ring one chunk long, written from its first sample: after each chunk of blocks it
         # holds exactly that chunk, in order. Made after the sequencer, so computed after it.
         ring = pyo.DataTable(size=chunk, chnls=2)

@@ -298,3 +298,17 @@ def test_play_after_stop_starts_the_song_again_at_once():
     before = [heard(step_sample(step, 120, 0.5, SR)) for step in range(2)]  # 30 blocks = 7680 samples
     after = [heard(40 * BLOCK + step_sample(step, 120, 0.5, SR)) for step in range(3)]
     assert found == before + after
+
+
+def test_pads_switched_off_for_a_render_change_nothing_that_plays():
+    """Offline renders stop the pads that never play; the pads that do play sound exactly the same."""
+    beat = beat_with({0: EVERY_THIRD, 1: [0.5 if step % 4 == 2 else 0.0 for step in range(16)]}, swing=0.6)
+
+    def switch_off(block, sequencer):
+        if block == 0:
+            sequencer.switch_off_pads(list(range(2, 16)))
+
+    whole, _ = render(beat, 2.0)
+    with_pads_off, _ = render(beat, 2.0, between_blocks=switch_off)
+    assert np.abs(whole).max() > 0.1
+    np.testing.assert_array_equal(with_pads_off, whole)
