@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from studio.atomic_file import write_atomically
+from studio.versioned_json import damaged_message, read_versioned_json
 from studio.beats.model import (
     FORMAT_VERSION, MAX_BPM, MAX_CHAIN_LENGTH, MAX_SWING, MIN_BPM, MIN_SWING, PAD_COUNT, PATTERN_NAMES, STEP_COUNTS,
     TICKS_PER_STEP, Beat, KeysSettings, PadSettings, Pattern, Row,
@@ -258,34 +259,12 @@ def load_beat(path: str | os.PathLike) -> Beat:
 
 
 def _beat_from_bytes(raw: bytes) -> Beat:
-    damaged = "This beat file is damaged and cannot be opened ({})"
-    if not raw.strip():
-        raise BeatFileError(damaged.format("the file is empty"))
-    if not raw.lstrip().startswith(b"{") or len(raw) > MAX_FILE_BYTES:  # a sound, a picture...
-        raise BeatFileError("This file is not a Ward Studio beat")
-    try:
-        text = raw.decode("utf-8")
-        data = json.loads(text)
-    except UnicodeDecodeError:
-        raise BeatFileError(damaged.format("it is not UTF-8 text")) from None
-    except json.JSONDecodeError as error:
-        if not text.rstrip().endswith("}"):  # cut short: a full disk, a crash of another program
-            lines = len(text.rstrip().splitlines())
-            raise BeatFileError(damaged.format(f"it ends early, after line {lines}")) from None
-        where = f"line {error.lineno}, column {error.colno}"
-        raise BeatFileError(damaged.format(f"it is not valid JSON at {where}")) from None
-    if not isinstance(data, dict) or data.get("format") != FORMAT_NAME:
-        raise BeatFileError("This file is not a Ward Studio beat")
-    version = data.get("version")
-    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        raise BeatFileError(damaged.format(f"version must be a whole number from 1, got {version!r}"))
-    if version > FORMAT_VERSION:
-        raise BeatFileError(
-            f"This beat was made with a newer Ward Studio (version {version}); update the app to open it")
+    data = read_versioned_json(raw, what="beat", format_name=FORMAT_NAME, format_version=FORMAT_VERSION,
+                               max_bytes=MAX_FILE_BYTES, error=BeatFileError)
     try:
         return beat_from_dict(data)
     except ValueError as error:
-        raise BeatFileError(damaged.format(error)) from None
+        raise BeatFileError(damaged_message("beat").format(error)) from None
 
 
 def save_beat(beat: Beat, path: str | os.PathLike) -> None:

@@ -22,6 +22,7 @@ from pathlib import Path
 from studio.atomic_file import write_atomically
 from studio.beats.storage import data_dir, keep_aside
 from studio.export.song import Song, SongFileError, check_song, song_from_dict, song_to_dict
+from studio.versioned_json import damaged_message, read_versioned_json
 
 FORMAT_NAME = "ward-studio-song"
 FORMAT_VERSION = 1
@@ -59,34 +60,12 @@ def load_song_file(path: str | os.PathLike) -> Song:
 
 
 def _song_from_bytes(raw: bytes, song_id: str) -> Song:
-    damaged = "This song file is damaged and cannot be opened ({})"
-    if not raw.strip():
-        raise SongFileError(damaged.format("the file is empty"))
-    if not raw.lstrip().startswith(b"{") or len(raw) > MAX_FILE_BYTES:
-        raise SongFileError("This file is not a Ward Studio song")
-    try:
-        text = raw.decode("utf-8")
-        data = json.loads(text)
-    except UnicodeDecodeError:
-        raise SongFileError(damaged.format("it is not UTF-8 text")) from None
-    except json.JSONDecodeError as error:
-        if not text.rstrip().endswith("}"):  # cut short: a full disk, a copy that stopped
-            lines = len(text.rstrip().splitlines())
-            raise SongFileError(damaged.format(f"it ends early, after line {lines}")) from None
-        where = f"line {error.lineno}, column {error.colno}"
-        raise SongFileError(damaged.format(f"it is not valid JSON at {where}")) from None
-    if not isinstance(data, dict) or data.get("format") != FORMAT_NAME:
-        raise SongFileError("This file is not a Ward Studio song")
-    version = data.get("version")
-    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        raise SongFileError(damaged.format(f"version must be a whole number from 1, got {version!r}"))
-    if version > FORMAT_VERSION:
-        raise SongFileError(
-            f"This song was made with a newer Ward Studio (version {version}); update the app to open it")
+    data = read_versioned_json(raw, what="song", format_name=FORMAT_NAME, format_version=FORMAT_VERSION,
+                               max_bytes=MAX_FILE_BYTES, error=SongFileError)
     try:
         return song_from_dict(data, song_id)
     except ValueError as error:
-        raise SongFileError(damaged.format(error)) from None
+        raise SongFileError(damaged_message("song").format(error)) from None
 
 
 def save_song_file(song: Song, path: str | os.PathLike) -> None:
