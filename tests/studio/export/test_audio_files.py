@@ -18,6 +18,7 @@ from studio.export.audio_files import (
 )
 from studio.export.errors import ExportCancelled, ExportError, ExportFileExists
 from studio.export.tags import Tags
+from tests.studio.small_disks import read_only_folder_at, small_disk_at
 
 SR = 48000
 REPO = Path(__file__).resolve().parents[3]
@@ -50,50 +51,20 @@ def rms_db(samples: np.ndarray) -> float:
     return 20 * np.log10(np.sqrt(np.mean(np.square(samples, dtype=np.float64))))
 
 
-def mount_tmpfs(options: str, mount_point: Path) -> str:
-    """Mount a tmpfs; "" when it worked, else why not (containers often may not mount)."""
-    try:
-        done = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(mount_point)],
-                              capture_output=True, text=True, timeout=10)
-    except (OSError, subprocess.TimeoutExpired) as error:
-        return str(error)
-    return "" if done.returncode == 0 else (done.stderr.strip() or f"mount exited with {done.returncode}")
-
-
 @pytest.fixture
 def small_disk(tmp_path, monkeypatch):
     """A real 32 KiB disk, with the space check turned off so that the writes themselves meet the full disk."""
-    mount_point = tmp_path / "small-disk"
-    mount_point.mkdir()
-    why_not = mount_tmpfs("size=32k", mount_point)
-    if why_not:
-        pytest.skip(f"cannot mount a small tmpfs disk here ({why_not}); a full disk is still tested with "
-                    "RLIMIT_FSIZE and with an encoder that says so")
     monkeypatch.setattr(audio_files, "MIN_FREE_BYTES", 0)
     monkeypatch.setattr(audio_files, "estimated_bytes", lambda *args, **kwargs: 0)
-    try:
+    with small_disk_at(tmp_path / "small-disk", "32k", "a full disk is still tested with RLIMIT_FSIZE and with "
+                       "an encoder that says so") as mount_point:
         yield mount_point
-    finally:
-        subprocess.run(["umount", "-l", str(mount_point)], check=False)
 
 
 @pytest.fixture
 def read_only_folder(tmp_path):
-    """A folder this process really cannot write in: chmod when not root, else a read-only mount."""
-    folder = tmp_path / "read-only"
-    folder.mkdir()
-    if os.geteuid() != 0:
-        folder.chmod(0o555)
+    with read_only_folder_at(tmp_path / "read-only") as folder:
         yield folder
-        folder.chmod(0o755)
-        return
-    why_not = mount_tmpfs("ro,size=64k", folder)
-    if why_not:
-        pytest.skip(f"running as root (which ignores folder permissions) and cannot mount a read-only disk ({why_not})")
-    try:
-        yield folder
-    finally:
-        subprocess.run(["umount", "-l", str(folder)], check=False)
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

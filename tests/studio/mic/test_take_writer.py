@@ -24,6 +24,7 @@ from studio.mic.take_writer import TakeError, TakeWriter, clock_text
 from studio.mic.takes import TakeStore, recovered_message
 from tests.studio.mic.record_until_killed import ramp
 from tests.studio.mic.test_wav_stream import DiskFillsUp
+from tests.studio.small_disks import read_only_folder_at, small_disk_at
 
 RATE = 48000
 REPO = Path(__file__).resolve().parents[3]
@@ -193,29 +194,12 @@ def test_a_file_size_limit_stops_the_take_and_keeps_everything_before(tmp_path):
     assert (take.frames, take.recording) == (frames, False)
 
 
-def mount_tmpfs(options: str, mount_point: Path) -> str:
-    """Mount a tmpfs; "" when it worked, else why not (CI containers usually may not mount)."""
-    try:
-        done = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(mount_point)],
-                              capture_output=True, text=True, timeout=10)
-    except (OSError, subprocess.TimeoutExpired) as error:
-        return str(error)
-    return "" if done.returncode == 0 else (done.stderr.strip() or f"mount exited with {done.returncode}")
-
-
 @pytest.fixture
 def small_disk(tmp_path):
     """A real 2 MiB disk (tmpfs), where the system allows mounting one."""
-    mount_point = tmp_path / "small-disk"
-    mount_point.mkdir()
-    why_not = mount_tmpfs("size=2m", mount_point)
-    if why_not:
-        pytest.skip(f"cannot mount a small tmpfs disk here ({why_not}); the full disk is still tested "
-                    "with a stand-in write and with RLIMIT_FSIZE")
-    try:
+    with small_disk_at(tmp_path / "small-disk", "2m", "the full disk is still tested with a stand-in write and "
+                       "with RLIMIT_FSIZE") as mount_point:
         yield mount_point
-    finally:
-        subprocess.run(["umount", "-l", str(mount_point)], check=False)
 
 
 @pytest.mark.parametrize("keep_free_bytes", [0, 1024 * 1024])
@@ -324,22 +308,8 @@ def test_a_folder_that_refuses_writing_is_said(tmp_path, monkeypatch, code, why)
 
 @pytest.fixture
 def read_only_folder(tmp_path):
-    """A folder this process really cannot write in: chmod when not root, else a read-only mount."""
-    folder = tmp_path / "read-only"
-    folder.mkdir()
-    if os.geteuid() != 0:
-        folder.chmod(0o555)
+    with read_only_folder_at(tmp_path / "read-only") as folder:
         yield folder
-        folder.chmod(0o755)
-        return
-    why_not = mount_tmpfs("ro,size=64k", folder)
-    if why_not:
-        pytest.skip("running as root (which ignores folder permissions) and cannot mount a read-only disk "
-                    f"here ({why_not}); the stand-in test covers the message")
-    try:
-        yield folder
-    finally:
-        subprocess.run(["umount", "-l", str(folder)], check=False)
 
 
 def test_a_really_read_only_folder_is_said_before_anything_is_recorded(read_only_folder):
