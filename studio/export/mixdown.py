@@ -4,7 +4,8 @@
 
 Pattern clips play through the live drum machine (studio.beats.sequencer_graph.Sequencer) on a
 pyo manual server: a copy of the song's beat whose chain is the clip's pattern, stopped after the
-clip's bars, so an export sounds as the Beats app does. The live master bus's limiter is left
+clip's bars, so an export sounds as the Beats app does (pattern_render.py: most of a long clip
+is copied from its first loops, sample for sample). The live master bus's limiter is left
 out: mastering.py sets the final level. Takes play their kept span with its fades, and their
 frame align_frames (the backing's first tick when it was sung) falls on the clip's bar, as a
 pattern clip's first hit does: one sample after the bar's first sample (PLAYBACK_OFFSET_SAMPLES),
@@ -18,7 +19,6 @@ cut as the mix, so the stems add up to the mix.
 
 from __future__ import annotations
 
-import copy
 import math
 import tempfile
 from collections.abc import Callable
@@ -29,20 +29,15 @@ import numpy as np
 
 from studio.beats.pad_voice import PLAYBACK_OFFSET_SAMPLES
 from studio.beats.schedule import step_sample
-from studio.beats.model import STEPS_PER_BEAT
 from studio.export.errors import ExportCancelled, ExportError
+from studio.export.pattern_render import PATTERN_WEIGHT, SILENT_AMP, STEPS_PER_BAR, TAIL_S, render_pattern
 from studio.export.song import (
-    BEATS_PER_BAR, Clip, Lane, Song, check_song, clip_bars, find_take, resolve_audio_path,
+    Clip, Lane, Song, check_song, clip_bars, find_take, resolve_audio_path,
 )
 
-STEPS_PER_BAR = STEPS_PER_BEAT * BEATS_PER_BAR
-BUFFER_SIZE = 256  # the engine's block
-CHUNK_BLOCKS = 64  # 16384 frames (a third of a second at 48 kHz) between progress reports and cancel checks
-TAIL_S = 2.0  # at most this long after the last bar, for the last hits to ring out
-SILENT_AMP = 1e-4  # -80 dBFS: the tail is cut after the last sample louder than this
 END_FADE_S = 0.02  # the tail's cut is a quick fade, never a click
 TAKE_CUT_S = 0.002  # as studio.mic.take_player: a trimmed edge is never a step
-PATTERN_WEIGHT, FILE_WEIGHT = 1.0, 0.05  # share of the work per frame (pyo rendering is the slow part)
+FILE_WEIGHT = 0.05  # share of the work per frame of a take or sound file (pyo rendering is the slow part)
 
 Progress = Callable[[float, str], None]
 Cancel = Callable[[], bool]
@@ -230,53 +225,7 @@ def _add_lane_audio(target: np.ndarray, audio: np.ndarray, start: int, lane: Lan
     target[start:end] += audio[:end - start] * np.array([left * gain, right * gain], np.float32)
 
 
-# ---- rendering ----------------------------------------------------------------------------------
-
-def render_pattern(song: Song, name: str, bars: int, sounds, sample_rate: int, work: _Work | None = None) -> np.ndarray:
-    """A pattern played for `bars` bars at the song's tempo, then its ring-out: float32 (frames, 2).
-
-    The hit on the pattern's first step sounds from sample PLAYBACK_OFFSET_SAMPLES, as live."""
-    from studio.audio.dsp import pyo
-    from studio.audio.servers import make_server
-    from studio.beats.sequencer_graph import Sequencer
-
-    beat = copy.deepcopy(song.beat)
-    beat.bpm, beat.chain = song.bpm, [name]
-    frames = bar_start_sample(song.bpm, bars, sample_rate) + round(TAIL_S * sample_rate)
-    chunk = CHUNK_BLOCKS * BUFFER_SIZE
-    out = np.zeros((math.ceil(frames / chunk) * chunk, 2), np.float32)
-    server = make_server("manual", sample_rate, BUFFER_SIZE, 2)
-    try:
-        server.start()
-        sequencer = Sequencer(server, sounds.samples, beat, sounds.choke_groups, sounds.midi_notes)
-        sequencer.set_kit_gain_pan(sounds.gains_db, sounds.pans)
-        sequencer.limit_steps(bars * STEPS_PER_BAR)
-        rows = beat.patterns[name].rows
-        sequencer.switch_off_pads([pad for pad, (row, sample) in enumerate(zip(rows, sounds.samples))
-                                   if sample is None or not row.hits()])
-        # A ring one chunk long, written from its first sample: after each chunk of blocks it
-        # holds exactly that chunk, in order. Made after the sequencer, so computed after it.
-        ring = pyo.DataTable(size=chunk, chnls=2)
-        position = pyo.Count(pyo.Trig(), min=0, max=chunk - 1)
-        writer = pyo.TableWrite(sequencer.output, position, ring, mode=1)
-        sequencer.play()
-        music_end = frames - round(TAIL_S * sample_rate)
-        for start in range(0, len(out), chunk):
-            for _ in range(CHUNK_BLOCKS):
-                server.process()
-            buffers = [np.asarray(ring.getBuffer(channel)) for channel in range(2)]
-            out[start:start + chunk] = np.stack(buffers, axis=1)
-            del buffers  # no view of pyo's memory outlives the server
-            if work is not None:
-                work.advance(min(chunk, max(0, music_end - start)) * PATTERN_WEIGHT)  # the tail is not counted
-            if start >= music_end and not np.any(np.abs(out[start:start + chunk]) > SILENT_AMP / 100):
-                break  # the last hits have rung out: the rest of the tail is silence
-        del writer, position, ring, sequencer
-    finally:
-        server.stop()
-        server.shutdown()
-    return out[:frames]
-
+# ---- takes and sound files ---------------------------------------------------------------------
 
 def take_audio(info, wav_path: Path, sample_rate: int) -> np.ndarray:
     """A take from its align_frames on (the backing's time 0), trimmed and faded as in the Mic
