@@ -18,9 +18,10 @@ from dataclasses import asdict, dataclass, fields
 
 import numpy as np
 
+from studio.audio.loudness import integrated_loudness_lufs
 from studio.decks.analysis.downbeat import BEATS_PER_BAR, first_downbeat_s
 from studio.decks.analysis.key import chroma_frames, estimate_key
-from studio.decks.analysis.loudness import integrated_loudness_lufs, peak_db, suggested_gain_db
+from studio.decks.analysis.loudness import peak_db, suggested_gain_db
 from studio.decks.analysis.onsets import ANALYSIS_RATE_HZ, onsets_of, resampled
 from studio.decks.analysis.tempo import estimate_tempo, music_span_s
 from studio.decks.analysis.waveform import DETAIL_COLUMNS_PER_S, OVERVIEW_COLUMNS, band_columns

@@ -6,7 +6,8 @@ import numpy as np
 import pyloudnorm
 import pytest
 
-from studio.decks.analysis.loudness import integrated_loudness_lufs, peak_db, suggested_gain_db
+from studio.audio.loudness import integrated_loudness_lufs
+from studio.decks.analysis.loudness import peak_db, suggested_gain_db
 from studio.decks.analysis.track_analysis import analyse_samples
 from tests.studio.decks.track_audio import drum_loop, stereo, tone
 

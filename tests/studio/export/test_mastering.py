@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from studio.export.mastering import (
-    RELEASE_S, integrated_lufs, limiter_gain, master, peak_envelope, true_peak_dbtp,
+    RELEASE_S, fit, integrated_lufs, limiter_gain, master, measure, peak_envelope, true_peak_dbtp,
 )
 
 SR = 48000
@@ -93,3 +93,46 @@ def test_true_peaks_between_samples_are_found():
     assert np.max(np.abs(audio)) == pytest.approx(0.5)
     assert true_peak_dbtp(audio) == pytest.approx(20 * np.log10(1 / np.sqrt(2)), abs=0.2)
     assert peak_envelope(audio).shape == (4800,)
+
+
+def music_like(seconds=8.0, rate=SR) -> np.ndarray:
+    """Noise shaped into loud and quiet passages (so the gates matter), with sharp clicks."""
+    rng = np.random.default_rng(5)
+    t = np.arange(int(seconds * rate)) / rate
+    level = np.where((t % 4.0) < 3.0, 0.2, 0.002)  # a quiet second in every four
+    audio = rng.standard_normal((len(t), 2)) * level[:, None]
+    audio[::rate // 3] += rng.uniform(-0.9, 0.9, (len(audio[::rate // 3]), 2))
+    return audio.astype(np.float32)
+
+
+@pytest.mark.parametrize("rate", [48000, 44100])
+def test_the_loudness_agrees_with_pyloudnorm(rate):
+    import pyloudnorm
+
+    for audio in (music_like(rate=rate), peaky_song()[0], music_like(1.0, rate)):
+        expected = pyloudnorm.Meter(rate).integrated_loudness(audio.astype(np.float64))
+        assert integrated_lufs(audio, rate) == pytest.approx(expected, abs=0.02)
+
+
+def test_the_true_peak_agrees_with_16x_oversampling_and_sits_where_the_peak_is():
+    from scipy.signal import resample_poly
+
+    audio = music_like()
+    for signal in (audio, audio[:, ::-1] * 0.5, np.cumsum(audio, axis=0) / 300):
+        reference = 20 * np.log10(np.max(np.abs(resample_poly(signal.astype(np.float64), 16, 1, axis=0))))
+        assert true_peak_dbtp(signal) == pytest.approx(reference, abs=0.15)
+    click = np.zeros((2000, 2), np.float32)
+    click[1000] = [0.0, 0.8]
+    envelope = peak_envelope(click)
+    assert envelope[1000] == pytest.approx(0.8, abs=0.03)
+    # The filter's ringing around the click is placed around it, as wide before as after.
+    ringing = np.flatnonzero(envelope)
+    assert 4 <= 1000 - ringing[0] <= 8 and abs((1000 - ringing[0]) - (ringing[-1] - 1000)) <= 1
+
+
+def test_the_passes_estimates_are_what_the_measure_finds():
+    mix = music_like()
+    fitted = fit(mix, [], SR, -14.0, -1.0)
+    lufs, peak_dbtp = measure(fitted.mix, SR)
+    assert fitted.lufs == pytest.approx(lufs, abs=0.05) and fitted.true_peak_dbtp == pytest.approx(peak_dbtp, abs=0.1)
+    assert peak_dbtp <= -1.0 and abs(lufs + 14.0) <= 0.15

@@ -1,0 +1,102 @@
+"""Integrated loudness (ITU-R BS.1770-4, as EBU R 128 uses it), for the decks' gain and the export.
+
+    integrated_loudness_lufs(samples, sample_rate) -> LUFS (-inf: silence, or under 0.4 s)
+    k_weighted_energy(samples, sample_rate) -> each frame's K-weighted square, summed over channels
+    loudness_of_energy(frame_energy, sample_rate) -> LUFS
+
+pyloudnorm's K-weighting filters weight the sound, at its own rate (the treble counts: hats and
+cymbals above 11 kHz move music by up to a dB). pyloudnorm's own integrated_loudness() loops over
+its 400 ms blocks in Python (a second for five minutes), so the blocks and the gating are done
+here with numpy, as the standard says, and the filters run a minute at a time (they settle in a
+few milliseconds, so starting them afresh each minute changes nothing measurable) to keep memory
+small. pyloudnorm imports scipy.signal (most of a second): it is imported only when a loudness
+is measured. The export keeps each frame's energy (k_weighted_energy): a gain curve applied to
+the sound then scales that energy by the curve squared, far faster than filtering again.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+CHUNK_STEPS = 600  # filtered a minute at a time
+STEP_S = 0.1  # gating blocks are 400 ms long and start every 100 ms (75 % overlap)
+STEPS_PER_BLOCK = 4
+ABSOLUTE_GATE_LUFS = -70.0
+RELATIVE_GATE_LU = -10.0
+
+
+def integrated_loudness_lufs(samples: np.ndarray, sample_rate: int) -> float:
+    """Integrated loudness of (frames, channels) float samples; -inf for silence or under 0.4 s."""
+    return _loudness_of_steps(_k_weighted_step_energy(samples.reshape(len(samples), -1), sample_rate), sample_rate)
+
+
+def k_weighted_energy(samples: np.ndarray, sample_rate: int) -> np.ndarray:
+    """Each frame's K-weighted square, summed over channels (G = 1 for left, right and centre):
+    float32 (frames,). loudness_of_energy() turns it (or it times a gain squared) into LUFS."""
+    samples = samples.reshape(len(samples), -1)
+    chunk = CHUNK_STEPS * round(STEP_S * sample_rate)
+    energy = np.zeros(len(samples), np.float32)
+    for first in range(0, len(samples), chunk):
+        energy[first:first + chunk] = _k_weighted_squares(samples[first:first + chunk], sample_rate)
+    return energy
+
+
+def loudness_of_energy(frame_energy: np.ndarray, sample_rate: int) -> float:
+    """Integrated loudness from k_weighted_energy() (whole 100 ms steps only)."""
+    step = round(STEP_S * sample_rate)
+    steps = len(frame_energy) // step
+    step_energy = frame_energy[:steps * step].reshape(steps, step).sum(axis=1, dtype=np.float64)
+    return _loudness_of_steps(step_energy, sample_rate)
+
+
+def gated_loudness_lufs(block_power: np.ndarray) -> float:
+    """BS.1770-4's gating: blocks under -70 LUFS, then those 10 LU under the mean of the rest, left out."""
+    with np.errstate(divide="ignore"):
+        block_lufs = -0.691 + 10.0 * np.log10(block_power)
+    kept = block_power[block_lufs > ABSOLUTE_GATE_LUFS]
+    if len(kept) == 0:
+        return -math.inf
+    relative_gate = -0.691 + 10.0 * math.log10(kept.mean()) + RELATIVE_GATE_LU
+    kept = block_power[(block_lufs > ABSOLUTE_GATE_LUFS) & (block_lufs > relative_gate)]
+    return -0.691 + 10.0 * math.log10(kept.mean()) if len(kept) else -math.inf
+
+
+def _loudness_of_steps(step_energy: np.ndarray, sample_rate: int) -> float:
+    if len(step_energy) < STEPS_PER_BLOCK:
+        return -math.inf
+    step = round(STEP_S * sample_rate)
+    blocks = sum(step_energy[k:len(step_energy) - STEPS_PER_BLOCK + 1 + k] for k in range(STEPS_PER_BLOCK))
+    power = blocks / (STEPS_PER_BLOCK * step)  # the mean square of each block, summed over channels (G = 1)
+    return gated_loudness_lufs(power)
+
+
+def _k_weighted_step_energy(samples: np.ndarray, sample_rate: int) -> np.ndarray:
+    """Per 100 ms step: the sum over channels of the K-weighted squares (whole steps only)."""
+    step = round(STEP_S * sample_rate)
+    steps = len(samples) // step
+    energy = np.zeros(steps)
+    for first in range(0, steps, CHUNK_STEPS):
+        count = min(CHUNK_STEPS, steps - first)
+        squares = _k_weighted_squares(samples[first * step:(first + count) * step], sample_rate)
+        energy[first:first + count] = squares.reshape(count, step).sum(axis=1)
+    return energy
+
+
+def _k_weighted_squares(chunk: np.ndarray, sample_rate: int) -> np.ndarray:
+    """One chunk of (frames, channels) through the K-weighting filters, squared and summed over channels."""
+    from pyloudnorm import IIRfilter
+
+    # BS.1770's K-weighting as pyloudnorm's Meter builds it: a +4 dB shelf above 1.5 kHz, then a
+    # high-pass at 38 Hz.
+    stages = (IIRfilter(4.0, 1 / math.sqrt(2), 1500.0, sample_rate, "high_shelf"),
+              IIRfilter(0.0, 0.5, 38.0, sample_rate, "high_pass"))
+    chunk = np.asarray(chunk, dtype=np.float64)
+    squares = np.zeros(len(chunk))
+    for channel in range(chunk.shape[1]):
+        weighted = chunk[:, channel]
+        for stage in stages:
+            weighted = stage.apply_filter(weighted)
+        squares += np.square(weighted)
+    return squares
