@@ -137,8 +137,12 @@ def check_out_dir(path: str | os.PathLike, needed_bytes: int = 0) -> Path:
 
 def write_audio(audio: np.ndarray, sample_rate: int, path: str | os.PathLike, fmt: str,
                 tags: Tags | None = None, cancel: Cancel | None = None, overwrite: bool = False,
-                progress: Progress | None = None) -> Path:
+                progress: Progress | None = None, ready: Callable[[], None] | None = None) -> Path:
     """Write audio (float32, (frames, channels) or (frames,) for mono) to path as fmt, with tags.
+
+    ready(), when given, is called once the file is whole, before it takes its final name: an
+    exception from it leaves nothing behind and is raised from here (the export checks the
+    mastered mix's true peak while the encoder works, and stops the file if it is over).
 
     Samples are clipped to -1..1. ExportFileExists when path is taken and overwrite is False; ExportCancelled
     when cancel() says so; ExportError in plain words for a missing, read-only or full folder, a bad cover
@@ -166,6 +170,8 @@ def write_audio(audio: np.ndarray, sample_rate: int, path: str | os.PathLike, fm
             _write_with_ffmpeg(samples, sample_rate, tmp, fmt, cancel, progress, path.name)
         write_tags(tmp, fmt, tags)
         _fsync(tmp)
+        if ready is not None:
+            ready()
         if not overwrite and os.path.lexists(path):  # appeared while encoding
             raise _exists_error(path)
         os.replace(tmp, path)

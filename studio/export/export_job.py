@@ -6,7 +6,10 @@ Everything that can be checked before the slow part is checked first (the folder
 the cover, names already taken, missing takes and sound files), so a mistake is told at once.
 Every file is written under a temporary name and renamed when whole (audio_files.write_audio);
 a cancel or an error also takes away the files this export had already finished, so an export
-leaves all its files or none of them.
+leaves all its files or none of them. The mastered mix's exact loudness and true peak are
+measured on a second thread while the encoder works on it (most of an export's time is the
+encoder's), and the mix takes its final name only once that check has passed; if it ever finds a
+peak over the ceiling, the song is mastered again aiming lower and written again.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import copy
 import io
 import math
 import os
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -25,7 +29,7 @@ from studio.export.audio_files import (
     FORMATS, LOSSY_FORMATS, Tags, check_out_dir, estimated_bytes, extension_of, safe_file_name, write_audio,
 )
 from studio.export.errors import ExportCancelled, ExportError, ExportFileExists
-from studio.export.mastering import master
+from studio.export.mastering import CHECK_TRIES, Mastered, fit, lowered, measure
 from studio.export.mixdown import STEPS_PER_BAR, mixdown
 from studio.export.song import Song, clip_bars
 
@@ -118,12 +122,82 @@ def export_song(song: Song, out_dir: str | os.PathLike, options: ExportOptions |
         return lambda fraction, words: progress(start + share * fraction, words) if progress else None
 
     mixed = mixdown(song, options.sample_rate, report(0.0, MIXDOWN_SHARE), cancel, stems=options.stems)
-    mastered = master(mixed.mix, mixed.stems, options.sample_rate, target_lufs, ceiling_for(options.format),
-                      report(MIXDOWN_SHARE, MASTERING_SHARE), cancel)
-    del mixed
+    ceiling_dbtp = ceiling_for(options.format)
+    aim_lower_db = 0.0
+    for attempt in range(CHECK_TRIES):
+        mastered = fit(mixed.mix, mixed.stems, options.sample_rate, target_lufs, ceiling_dbtp,
+                       report(MIXDOWN_SHARE, MASTERING_SHARE), cancel, aim_lower_db)
+        if attempt == CHECK_TRIES - 1:  # never seen: measure, and turn it all down if still over
+            mastered.lufs, mastered.true_peak_dbtp = measure(mastered.mix, options.sample_rate, cancel)
+            if mastered.true_peak_dbtp > ceiling_dbtp:
+                mastered = lowered(mastered, ceiling_dbtp, options.sample_rate)
+            written = _write_files(song, mastered, mix_path, stem_paths, midi_path, options, tags, progress, cancel)
+            break
+        check = _MixCheck(mastered, options.sample_rate, ceiling_dbtp)
+        try:
+            written = _write_files(song, mastered, mix_path, stem_paths, midi_path, options, tags, progress, cancel,
+                                   check.passed)
+            break
+        except _PeakOver as over:
+            aim_lower_db += over.peak_dbtp - ceiling_dbtp + 0.01
+        finally:
+            check.stop()
+    del mixed, written
+    if progress:
+        progress(1.0, "Done")
+    return ExportResult(mix_path, [path for _, path in stem_paths], midi_path, mastered.lufs,
+                        mastered.true_peak_dbtp, len(mastered.mix) / options.sample_rate, mastered.notes)
+
+
+class _PeakOver(Exception):
+    """The mastered mix measured over the ceiling (never seen): master it again, aiming lower."""
+
+    def __init__(self, peak_dbtp: float):
+        super().__init__(f"true peak {peak_dbtp:.2f} dBTP")
+        self.peak_dbtp = peak_dbtp
+
+
+class _MixCheck:
+    """The mastered mix measured exactly (loudness and true peak) on a thread of its own, while
+    the encoder works on it: the mix takes its final name only once it has passed."""
+
+    def __init__(self, mastered: Mastered, sample_rate: int, ceiling_dbtp: float):
+        self._mastered, self._ceiling_dbtp = mastered, ceiling_dbtp
+        self._stopped = threading.Event()
+        self._error: BaseException | None = None
+        self._measured: tuple[float, float] | None = None
+        self._thread = threading.Thread(target=self._run, args=(sample_rate,), name="export check", daemon=True)
+        self._thread.start()
+
+    def _run(self, sample_rate: int) -> None:
+        try:
+            self._measured = measure(self._mastered.mix, sample_rate, self._stopped.is_set)
+        except BaseException as error:  # raised on the export's own thread, from passed()
+            self._error = error
+
+    def passed(self) -> None:
+        """Wait for the measure; the mastered mix gets the measured loudness and true peak, or _PeakOver."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        lufs, peak_dbtp = self._measured
+        if math.isfinite(lufs) and peak_dbtp > self._ceiling_dbtp:
+            raise _PeakOver(peak_dbtp)
+        self._mastered.lufs, self._mastered.true_peak_dbtp = lufs, peak_dbtp
+
+    def stop(self) -> None:
+        self._stopped.set()
+        self._thread.join()
+
+
+def _write_files(song: Song, mastered: Mastered, mix_path: Path, stem_paths: list[tuple[str, Path]],
+                 midi_path: Path | None, options: ExportOptions, tags: Tags, progress: Progress | None,
+                 cancel: Cancel | None, mix_ready: Callable[[], None] | None = None) -> list[Path]:
+    """The mix (taking its name once mix_ready() allows), the stems and the MIDI file; all or
+    nothing: after any error or cancel, the files this export made are taken away again."""
     files = [(mix_path, mastered.mix)] + [(path, audio) for (_, path), (_, audio) in zip(stem_paths, mastered.stems)]
     needed = sum(estimated_bytes(options.format, len(audio), 2, options.sample_rate) for _, audio in files)
-    check_out_dir(out_dir, needed)
+    check_out_dir(mix_path.parent, needed)
     written: list[Path] = []
     done_share = MIXDOWN_SHARE + MASTERING_SHARE
     try:
@@ -136,7 +210,8 @@ def export_song(song: Song, out_dir: str | os.PathLike, options: ExportOptions |
             existed = os.path.lexists(path)
             write_audio(audio, options.sample_rate, path, options.format, tags, cancel, options.overwrite,
                         (lambda fraction, start=start, share=share, words=words: progress(start + share * fraction,
-                                                                                         words)) if progress else None)
+                                                                                         words)) if progress else None,
+                        mix_ready if index == 0 else None)
             if not existed:
                 written.append(path)
         if midi_path is not None:
@@ -151,10 +226,7 @@ def export_song(song: Song, out_dir: str | os.PathLike, options: ExportOptions |
             with contextlib.suppress(OSError):
                 path.unlink()
         raise
-    if progress:
-        progress(1.0, "Done")
-    return ExportResult(mix_path, [path for _, path in stem_paths], midi_path, mastered.lufs,
-                        mastered.true_peak_dbtp, len(mastered.mix) / options.sample_rate, mastered.notes)
+    return written
 
 
 def set_exporter(options: ExportOptions) -> Callable:

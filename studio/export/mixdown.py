@@ -236,19 +236,25 @@ def take_audio(info, wav_path: Path, sample_rate: int) -> np.ndarray:
         data, file_rate = soundfile.read(str(wav_path), dtype="float32", always_2d=True)
     except (RuntimeError, OSError) as error:
         raise ExportError(f"The take \u201c{info.name}\u201d could not be read ({error}).") from None
-    data = _stereo(data)
     align_s = info.align_frames / file_rate
     start_s, end_s = info.kept_span_s()
     end_s = min(end_s, len(data) / file_rate)
     body = data[info.align_frames:]
-    gain = np.zeros(len(body), np.float32)
-    if end_s > max(start_s, align_s):
-        # Trims and fades are in seconds of the file; before align_frames nothing plays.
-        fade_in_s = max(info.fade_in_s, TAKE_CUT_S) if start_s > align_s else info.fade_in_s
-        fade_out_s = max(info.fade_out_s, TAKE_CUT_S) if end_s < len(data) / file_rate else info.fade_out_s
-        times_s = align_s + np.arange(len(body)) / file_rate
-        gain = _ramp(times_s, max(start_s, align_s), fade_in_s) * _ramp(-times_s, -end_s, fade_out_s)
-    return _resampled(body * gain[:, None], file_rate, sample_rate)
+    if end_s <= max(start_s, align_s):
+        return np.zeros((0, 2), np.float32)
+    # Trims and fades are in seconds of the file; before align_frames nothing plays.
+    from_s = max(start_s, align_s)
+    fade_in_s = max(info.fade_in_s, TAKE_CUT_S) if start_s > align_s else info.fade_in_s
+    fade_out_s = max(info.fade_out_s, TAKE_CUT_S) if end_s < len(data) / file_rate else info.fade_out_s
+    # The gain is 1 between the fades: it is worked out only from the start to the end of the
+    # fade in, and from the start of the fade out on (a long take is a lot of frames).
+    rise_end = min(len(body), math.ceil((from_s + fade_in_s - align_s) * file_rate) + 1)
+    fall_start = max(rise_end, math.floor((end_s - fade_out_s - align_s) * file_rate) - 1)
+    kept = body[:min(len(body), math.ceil((end_s - align_s) * file_rate) + 1)].copy()
+    for lo, hi in ((0, rise_end), (fall_start, len(kept))):
+        times_s = align_s + np.arange(lo, hi) / file_rate
+        kept[lo:hi] *= (_ramp(times_s, from_s, fade_in_s) * _ramp(-times_s, -end_s, fade_out_s))[:, None]
+    return _resampled(_stereo(kept), file_rate, sample_rate)
 
 
 def _ramp(times_s: np.ndarray, from_s: float, ramp_s: float) -> np.ndarray:

@@ -128,3 +128,23 @@ def test_songs_of_a_performance_set_are_exported_in_order(tmp_path, out_dir):
     result = export_set(songs, out_dir, set_exporter(ExportOptions(format="wav-16")), set_name="Show")
     assert [path.name for path in result.song_paths] == ["01 - Opener.wav", "02 - Closer.wav"]
     assert result.durations_s == [pytest.approx(2.0, abs=0.3)] * 2
+
+
+def test_a_mix_the_check_finds_over_the_ceiling_is_mastered_again_lower_and_nothing_else_is_left(
+        tmp_path, out_dir, monkeypatch):
+    from studio.export import export_job
+
+    measured = []
+
+    def measure_once_too_loud(audio, sample_rate, cancel=None):
+        lufs, peak_dbtp = real_measure(audio, sample_rate, cancel)
+        measured.append(peak_dbtp)
+        return lufs, (0.5 if len(measured) == 1 else peak_dbtp)  # the first check "finds" +0.5 dBTP
+
+    real_measure = export_job.measure
+    monkeypatch.setattr(export_job, "measure", measure_once_too_loud)
+    result = export_song(small_song(tmp_path), out_dir, ExportOptions(format="flac"))
+    assert len(measured) == 2  # checked twice: the second mastering aims 1.51 dB lower
+    assert measured[1] < measured[0] - 1.3 and result.true_peak_dbtp == measured[1]
+    assert sorted(path.name for path in out_dir.iterdir()) == ["Small song.flac"]
+    assert true_peak_dbtp(decode(result.song_path)) <= -1.0
