@@ -1,7 +1,7 @@
 """Exporting a 3-minute song to MP3, against ffmpeg encoding a WAV of the same length alone.
 
-The song is what a session makes: a beat lane (pattern A for 88 bars, 4 kit sounds on pads),
-a vocal take of the whole song and a demo track as an audio clip, at 117.3 BPM (3:00). The
+The song is what a session makes: a beat lane (pattern A for 90 bars, 4 kit sounds on pads),
+a vocal take of the whole song and a demo track as an audio clip, at 120 BPM (3:00). The
 export is the whole job the Export screen runs (studio.export.export_job.export_song): mixdown
 through the drum machine's graph, loudness and true-peak limiting, MP3 320 kbps with tags. The
 reference encodes the finished mix, written as a WAV first, with ffmpeg alone at the same
@@ -22,8 +22,8 @@ from bench.common import Measured, Progress, Row, Unmeasurable, ratio
 
 REPO = Path(__file__).resolve().parent.parent
 SONG_S = 180.0
-BPM = 117.33333333333333  # 88 bars of 4 beats in 180 s
-BARS = 88
+BPM = 120.0  # 90 bars of 4 beats in 180 s
+BARS = 90
 RUNS = 3
 
 _EXPORT_CHILD = r"""

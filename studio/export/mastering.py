@@ -106,7 +106,9 @@ def peak_envelope(audio: np.ndarray, cancel: Cancel | None = None) -> np.ndarray
         lo = max(0, start - TRUE_PEAK_TAPS)
         up = upfirdn(prototype, channels[:, lo:min(frames, end)], OVERSAMPLING, axis=1)
         up = np.abs(up[:, (start - lo) * OVERSAMPLING:(end - lo) * OVERSAMPLING])
-        loudest = np.max(up, axis=0).reshape(-1, OVERSAMPLING).max(axis=1)
+        both = np.maximum(up[0], up[1]) if len(up) == 2 else np.max(up, axis=0)
+        phases = [both[phase::OVERSAMPLING] for phase in range(OVERSAMPLING)]  # numpy is slow along short axes
+        loudest = np.maximum(np.maximum(phases[0], phases[1]), np.maximum(phases[2], phases[3]))
         first = start - TRUE_PEAK_DELAY + 1  # output frame m lies between input frames m - 6 and m - 5
         keep = slice(max(0, -first), min(len(loudest), frames + 1 - first))
         between[first + keep.start:first + keep.stop] = loudest[keep]
