@@ -134,7 +134,7 @@ class StudioRoot(FloatLayout):
         if self._export_screen is None:
             from apps.export.export_screen import ExportScreen  # its .kv files load with it
 
-            screen = ExportScreen(name="export")
+            screen = ExportScreen(client=self.client, name="export")
             screen.bind(on_message=lambda _screen, message, kind: self.banner.show(message, kind),
                         on_back=lambda *_: self.open_screen("launcher"))
             self.screens.add_widget(screen)

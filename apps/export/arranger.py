@@ -4,8 +4,11 @@ pan) and a bar grid on the right (bar numbers on top) with the clips as coloured
 One finger does everything. A tap on a clip selects it (a tap on the empty grid lets it go); a
 clip dragged left or right follows the finger in whole bars and is dropped on the bar where the
 finger lifts. A drag on the empty grid or on the bar numbers scrolls the song (sideways and, with
-many lanes, up and down). The arranger shows what it is given (show) and says what a finger did
-through events; the screen decides. Looks: arranger.kv.
+many lanes, up and down); a tap on a bar number chooses where Listen starts (a blue line marks
+it). While the song plays, a white line (the playhead) moves across the bars and the grid
+follows it. The corner above the lane headers holds the Listen control (listen_bar.py). The
+arranger shows what it is given (show, show_playhead) and says what a finger did through
+events; the screen decides. Looks: arranger.kv.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from __future__ import annotations
 import os
 
 from kivy.core.text import Label as CoreLabel
-from kivy.graphics import Canvas, Color, Line, Rectangle
+from kivy.graphics import Canvas, Color, Line, Rectangle, Triangle
 from kivy.lang import Builder
 from kivy.metrics import dp, sp
 from kivy.properties import BooleanProperty, ColorProperty, NumericProperty, StringProperty
@@ -23,14 +26,16 @@ from kivy.uix.stencilview import StencilView
 from kivy.uix.widget import Widget
 
 from apps import theme
+from apps.export.listen_bar import ListenControl  # noqa: F401  (kv class: the corner)
 
 BAR_DP = 56  # the width of a bar: a one-bar clip is still a finger's target
-RULER_DP = 40
+RULER_DP = 56  # the bar numbers: a finger taps one to choose where Listen starts
 LANE_DP = 108
 HEADER_DP = 412
 CLIP_MARGIN_DP = 6  # above and below a clip inside its lane
 DRAG_START_DP = 10  # a finger that moves less than this taps
 SPARE_BARS = 8  # room after the song's end to drag clips into
+PLAYHEAD_LEAD_BARS = 1  # when the playhead leaves the grid, the grid scrolls to show it this far in
 KIND_COLOURS = {"pattern": "#C2410C", "take": "#BE185D", "audio": "#6D28D9"}  # the Beats, Mic and Decks tiles
 
 
@@ -121,19 +126,24 @@ class LaneGrid(StencilView):
     scroll_y = NumericProperty(0.0)  # pixels the lanes are scrolled up (0: the first lane at the top)
     bar_count = NumericProperty(SPARE_BARS)  # bars drawn (the song's and some spare)
     lane_count = NumericProperty(0)
+    playhead_bar = NumericProperty(-1.0)  # where the song playing is, in bars from its start; -1: not playing
+    start_bar = NumericProperty(0)  # where Listen starts (marked when not the first bar)
 
-    __events__ = ("on_empty_tap",)
+    __events__ = ("on_empty_tap", "on_ruler_tap")
 
     def __init__(self, **kwargs):
         self._numbers: dict[int, object] = {}  # bar number -> its texture
         self._panning = None  # (touch x, touch y, scroll_x, scroll_y, moved) where a scroll started
         # Drawn inside the stencil's own instructions (never clear canvas.before or after: they hold them).
-        self._lanes_drawing, self._ruler_drawing = Canvas(), Canvas()
+        self._lanes_drawing, self._ruler_drawing, self._playhead_drawing = Canvas(), Canvas(), Canvas()
         super().__init__(**kwargs)
         self.canvas.before.add(self._lanes_drawing)
         self.canvas.after.insert(0, self._ruler_drawing)
+        self.canvas.after.insert(1, self._playhead_drawing)  # over the clips and the bar numbers
         for name in ("pos", "size", "scroll_x", "scroll_y", "bar_count", "lane_count"):
             self.fbind(name, self.redraw)
+        for name in ("pos", "size", "scroll_x", "scroll_y", "playhead_bar", "start_bar"):
+            self.fbind(name, self.draw_playhead)
 
     @property
     def lanes_top(self) -> float:
@@ -179,13 +189,27 @@ class LaneGrid(StencilView):
         if touch.grab_current is not self:
             return super().on_touch_up(touch)
         touch.ungrab(self)
-        if not self._panning[4]:
-            self.dispatch("on_empty_tap")
+        x, y, _, _, moved = self._panning
         self._panning = None
+        if not moved and y >= self.lanes_top:
+            self.dispatch("on_ruler_tap", self.bar_at(x))
+        elif not moved:
+            self.dispatch("on_empty_tap")
         return True
+
+    def bar_at(self, x: float) -> int:
+        """The bar (from 0) under window x."""
+        return max(0, int((x - self.x + self.scroll_x) // dp(BAR_DP)))
+
+    @property
+    def panning(self) -> bool:
+        return self._panning is not None
 
     def on_empty_tap(self):
         """A tap on the grid where there is no clip."""
+
+    def on_ruler_tap(self, bar: int):
+        """A tap on a bar number (bar from 0)."""
 
     # ---- drawing ---------------------------------------------------------------------------------
     def _number(self, bar: int):
@@ -226,12 +250,30 @@ class LaneGrid(StencilView):
                 Color(*theme.OUTLINE)
                 Line(points=[self.bar_x(bar), lanes_top, self.bar_x(bar), self.top], width=dp(1))
 
+    def draw_playhead(self, *_):
+        """The playhead (white) while the song plays; otherwise where Listen starts (blue), when
+        that is not the first bar. A line down the lanes and a flag on the bar numbers."""
+        drawing = self._playhead_drawing
+        drawing.clear()
+        playing = self.playhead_bar >= 0
+        bar = self.playhead_bar if playing else self.start_bar
+        if not playing and bar <= 0:
+            return
+        x = self.bar_x(bar)
+        if not self.x - dp(12) <= x <= self.right + dp(12):
+            return
+        lanes_top, flag = self.lanes_top, dp(12)
+        with drawing:
+            Color(*(theme.WHITE if playing else theme.PRIMARY))
+            Line(points=[x, self.y, x, lanes_top], width=dp(1.5))
+            Triangle(points=[x - flag, lanes_top + flag * 1.4, x + flag, lanes_top + flag * 1.4, x, lanes_top])
+
 
 class Arranger(BoxLayout):
     empty_text = StringProperty("Your song is empty. Add a beat pattern, a vocal take or an audio clip to start it.")
     empty = BooleanProperty(True)
 
-    __events__ = ("on_select", "on_move", "on_lane")
+    __events__ = ("on_select", "on_move", "on_lane", "on_start_bar")
 
     def __init__(self, **kwargs):
         self.headers: list[LaneHeader] = []
@@ -245,7 +287,8 @@ class Arranger(BoxLayout):
             grid.fbind(name, self._place)
         self.ids.headers.fbind("pos", self._place)
         self.ids.headers.fbind("size", self._place)
-        grid.bind(on_empty_tap=lambda *_: self.dispatch("on_select", -1, -1))
+        grid.bind(on_empty_tap=lambda *_: self.dispatch("on_select", -1, -1),
+                  on_ruler_tap=lambda _grid, bar: self.dispatch("on_start_bar", bar))
 
     def show(self, lanes, selected: tuple[int, int] | None, song_bars: int) -> None:
         """lanes: LaneViews (apps.export.export_session); selected: (lane, clip) or None."""
@@ -260,6 +303,22 @@ class Arranger(BoxLayout):
         grid.bar_count = song_bars + SPARE_BARS
         grid.scroll_to(grid.scroll_x, grid.scroll_y)
         self._place()
+
+    def show_start_bar(self, bar: int) -> None:
+        """Mark where Listen starts (bar from 0)."""
+        self.ids.grid.start_bar = bar
+
+    def show_playhead(self, bar: float | None) -> None:
+        """The playhead at bar (from 0, a fraction between bars), or none. The grid follows it
+        when it leaves what is shown, unless a finger is scrolling it."""
+        grid = self.ids.grid
+        if bar is None:
+            grid.playhead_bar = -1.0
+            return
+        grid.playhead_bar = bar
+        x = grid.bar_x(bar)
+        if not grid.panning and not grid.x <= x <= grid.right - dp(BAR_DP) / 2:
+            grid.scroll_to((bar - PLAYHEAD_LEAD_BARS) * dp(BAR_DP), grid.scroll_y)
 
     def block_for(self, lane_index: int, clip_index: int) -> ClipBlock:
         return next(block for block in self.blocks if (block.lane_index, block.clip_index) == (lane_index, clip_index))
@@ -320,6 +379,9 @@ class Arranger(BoxLayout):
 
     def on_lane(self, lane_index: int, verb: str, value: int):
         """A lane header's button: "mute", "volume" (-1 or 1) or "pan" (-1 or 1)."""
+
+    def on_start_bar(self, bar: int):
+        """A bar number was tapped: Listen starts there (bar from 0)."""
 
 
 def _escape(text: str) -> str:

@@ -6,13 +6,16 @@ save it as a sound file for a show.
     song bar    the artist's name, fade in, fade out, how loud (Quiet -16, Normal -14, Loud -9 LUFS)
     tools       + Beat pattern, + Vocal take, + Audio clip; Shorter, Longer, Delete clip for the
                 selected clip; Undo after a delete
-    arranger    the lanes (name, Mute, volume, pan) and their clips on a bar grid (arranger.py)
+    arranger    Listen in its corner (listening.py); the lanes (name, Mute, volume, pan) and their
+                clips on a bar grid, with the playhead (arranger.py)
     sheets      songs, pickers, Export, Performance set (song_sheets.py, export_sheet.py)
 
 What the song holds lives in ExportSession (no kivy), which saves every change at once. This
 module turns taps into its verbs and draws what it holds. Exports run in processes of their own
-(export_runner.py, exporting.py): the screen polls them and never waits. The root calls enter() and leave()
-when the screen is opened and left, and close() when the app closes. Looks: export_screen.kv.
+(export_runner.py, exporting.py): the screen polls them and never waits; Listen renders in the
+export process too, then plays through the engine (listening.py, song_preview.py). The root calls
+enter() and leave() when the screen is opened and left, and close() when the app closes. Looks:
+export_screen.kv.
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ from apps.export.export_session import ExportSession
 from apps.export.export_sheet import ExportSheet, SetSheet
 from apps.export.export_sources import default_export_folder, demo_tracks, mix_recordings, pattern_choices, vocal_takes
 from apps.export.exporting import Exporting
+from apps.export.listening import Listening
+from apps.export.song_preview import IDLE, PreviewStatus, SongPreview
 from apps.export.song_sheets import PickRow, PickSheet, SongsSheet
 from apps.mic.mic_screen import _sentence
 from apps.part_screen import PartScreen
@@ -45,13 +50,19 @@ def bars_text(start_bar: int, bars: int) -> str:
     return f"bar {first}" if bars == 1 else f"bars {first}\u2013{last}"
 
 
-class ExportScreen(Exporting, PartScreen):
+class ExportScreen(Exporting, Listening, PartScreen):
     part_title = StringProperty("Export")
 
-    def __init__(self, store=None, takes=None, make_process=default_process, out_dir=None, **kwargs):
+    def __init__(self, store=None, takes=None, make_process=default_process, out_dir=None, client=None, **kwargs):
         """store: a SongStore, takes: a TakeStore (None: the app's own folders); make_process makes an
-        ExportProcess (tests hand in a fake); out_dir: where exports go (None: Music/Ward Studio)."""
+        ExportProcess (tests hand in a fake); out_dir: where exports go (None: Music/Ward Studio);
+        client: the EngineClient Listen plays through (None: none, and Listen says so)."""
         self.session: ExportSession | None = None
+        self._client = client
+        self.listen_from_bar = 0  # where Listen starts: the bar last tapped on the bar numbers
+        self._listen_event = None
+        self._listen_song_id = None  # the song listen_from_bar belongs to
+        self._changed_while_listening = False
         self.make_process = make_process
         self.out_dir_chosen = out_dir is not None
         self.choices = ("mp3-320", False, False, str(out_dir if out_dir is not None else default_export_folder()))
@@ -63,6 +74,14 @@ class ExportScreen(Exporting, PartScreen):
         super().__init__(**kwargs)
         self.session = ExportSession(store, takes, on_change=self._changed,
                                      on_problem=lambda message: self.tell(_sentence(message), "error"))
+        # The preview lives beside songs/ in the app's data folder, never in the export folder.
+        self.preview = SongPreview(self.session.store.folder.parent / "preview", lambda: self.make_process(),
+                                   self.session.takes)
+
+    @property
+    def engine_client(self):
+        """The engine client Listen plays through (None: no engine)."""
+        return self._client
 
     def on_kv_post(self, base_widget):
         ids = self.ids
@@ -78,7 +97,9 @@ class ExportScreen(Exporting, PartScreen):
         ids.arranger.bind(on_select=lambda _a, lane, clip: self._do(self.session.select, *(
                               (None,) if lane < 0 else (lane, clip))),
                           on_move=lambda _a, lane, clip, start: self._do(self.session.move_clip, lane, clip, start),
-                          on_lane=lambda _a, lane, verb, value: self.lane_verb(lane, verb, value))
+                          on_lane=lambda _a, lane, verb, value: self.lane_verb(lane, verb, value),
+                          on_start_bar=lambda _a, bar: self.choose_start_bar(bar))
+        ids.arranger.ids.listen.bind(on_listen=lambda *_: self.listen(), on_stop=lambda *_: self.stop_listening())
 
     # ---- opening and leaving -------------------------------------------------------------------
     def enter(self) -> None:
@@ -91,12 +112,16 @@ class ExportScreen(Exporting, PartScreen):
         self.refresh()
 
     def leave(self) -> None:
-        """The screen is left: what was typed is saved (an export runs on and is said when done)."""
+        """The screen is left: what was typed is saved, the song stops playing (an export runs on
+        and is said when done)."""
         self.ids.song_bar.save_artist()
         self.ids.sheets.close()
+        self.stop_listening()
 
     def close(self) -> None:
-        """The app is closing: save now, and stop an export that is running."""
+        """The app is closing: save now, stop an export that is running, and let go of the preview."""
+        self._stop_polling_listen()
+        self.preview.close(self.engine_client)
         self.ids.song_bar.save_artist()
         if self.session.unsaved:
             self.session.save()
@@ -144,6 +169,7 @@ class ExportScreen(Exporting, PartScreen):
         except (ValueError, SongFileError) as error:
             self.tell(f"That could not be done: {_sentence(str(error))}", "notice")
         else:
+            self.preview.forget(song_id, self.engine_client)  # its preview goes with it
             if not isinstance(self.ids.sheets.sheet, SongsSheet):  # the sheet's Bring back button says it
                 self.tell(f"{title} was deleted. Bring back undoes it.", "done")
         self._song_verb(lambda: None)
@@ -220,11 +246,21 @@ class ExportScreen(Exporting, PartScreen):
         self._do(verbs[verb])
 
     # ---- drawing -------------------------------------------------------------------------------
+    def _changed(self, what: str) -> None:
+        self._song_edited(what)
+        self.refresh()
+
     def refresh(self, *_):
         session = self.session
         if session is None or session.song is None:
             return
         song, ids = session.song, self.ids
+        if song.song_id != self._listen_song_id:  # another song is open: Listen is for it, from its start
+            self._listen_song_id, self.listen_from_bar = song.song_id, 0
+            self.stop_listening()
+        ids.arranger.show_start_bar(self.listen_from_bar)
+        if self.preview.phase == IDLE:
+            self._show_listening(PreviewStatus(IDLE))
         ids.bar.title = song.title
         ids.song_bar.show(song.artist, song.fade_in_s, song.fade_out_s, song.target_lufs)
         lanes = session.lanes_view()

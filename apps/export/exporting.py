@@ -23,8 +23,8 @@ EXPORT_POLL_S = 0.1
 
 
 class Exporting:
-    """Needs of the screen: session, ids (bar, song_bar, sheets), tell(), make_process, choices,
-    out_dir_chosen, export, export_sheet, set_sheet and _export_event (set in its __init__)."""
+    """Needs of the screen: session, ids (bar, song_bar, sheets), tell(), stop_listening(), make_process,
+    choices, out_dir_chosen, export, export_sheet, set_sheet and _export_event (set in its __init__)."""
 
     # ---- exporting -----------------------------------------------------------------------------
     def open_export(self) -> ExportSheet:
@@ -63,6 +63,7 @@ class Exporting:
             sheet.show_status(FAILED, 0.0, "The song is empty. Add a beat pattern, a take or an audio clip first.")
             return
         self.ids.song_bar.save_artist()
+        self.stop_listening()  # the export is what is wanted now
         self.choices = sheet.choices()
         fmt, stems, midi, folder = self.choices
         replace_files, sheet.can_replace = sheet.can_replace, False
@@ -160,6 +161,7 @@ class Exporting:
             sheet.show_status(FAILED, 0.0, _sentence(str(error)))
             return
         fmt, _stems, _midi, folder = self.choices
+        self.stop_listening()
         self.export = SetExport(self.make_process)
         # A set is the songs and their playlist, ready for a show: no lane files or MIDI among them.
         self.export.start(songs, self._out_dir(folder), fmt, False, False, sheet.set_name)

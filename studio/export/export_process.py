@@ -5,6 +5,12 @@
     status = process.poll()     # never waits: ExportStatus(fraction, words, done, result, error)
     process.cancel()            # the export stops at its next check; nothing is left under the final name
 
+    process.start_preview(song, preview_path)   # the preview mode: the same render, for listening
+
+The preview mode renders the song exactly as an export does (render_preview: export_song's
+mixdown and mastering, to a 24-bit WAV) into a private file that the app plays before the song
+is exported; each preview replaces the one before it at that path.
+
 The child is started with the "spawn" method (as the engine is: a forked copy of a process with
 Kivy's window and threads in it is not safe). Progress comes back through a small bounded queue:
 when the screen falls behind, progress reports are dropped, never waited for; the outcome comes
@@ -15,6 +21,7 @@ native code) is reported as an ExportError in plain words.
 from __future__ import annotations
 
 import contextlib
+import copy
 import multiprocessing
 import os
 import queue
@@ -29,6 +36,8 @@ from studio.export.export_job import ExportOptions, ExportResult, export_song
 PROGRESS_QUEUE_SIZE = 32
 PROGRESS_INTERVAL_S = 0.05  # at most 20 reports a second
 LAST_WORDS_S = 1.0  # after the child ends, how long its outcome may take to show before it counts as lost
+PREVIEW_FORMAT = "wav-24"  # lossless, as the WAV export: what is heard is what would be saved
+PREVIEW_STARTING_WORDS = "Getting it ready"
 
 
 @dataclass
@@ -44,8 +53,28 @@ class ExportStatus:
         return isinstance(self.error, ExportCancelled)
 
 
-def _run_export(song, out_dir, options, progress_queue, outcome, cancel_event) -> None:
-    """The child process: export_song, with progress into the queue and the outcome into the pipe."""
+def render_preview(song, path: str | os.PathLike, sample_rate: int = 48000, progress=None,
+                   cancel=None) -> ExportResult:
+    """The song rendered as export_song renders it (the same mixdown, mastering to the song's
+    loudness target and true-peak ceiling) into the WAV file at path, replacing the one there.
+    Its folder is made when missing. ExportError in plain words, as an export's."""
+    path = Path(path)
+    if path.suffix.lower() != ".wav":
+        raise ValueError(f"a preview is a .wav file, got {path.name!r}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ExportError(f"The song could not be made ready to listen to: its folder could not be made "
+                          f"({error.strerror or error}).") from None
+    song = copy.copy(song)
+    song.cover_path = ""  # a cover is never heard: a missing one must not stop a preview
+    options = ExportOptions(format=PREVIEW_FORMAT, file_stem=path.stem, overwrite=True, sample_rate=sample_rate)
+    return export_song(song, path.parent, options, progress, cancel)
+
+
+def _run_export(work, args, progress_queue, outcome, cancel_event) -> None:
+    """The child process: work(*args) (export_song or render_preview), with progress into the
+    queue and the outcome into the pipe."""
     last = {"at": 0.0, "words": None}
 
     def progress(fraction: float, words: str) -> None:
@@ -57,7 +86,7 @@ def _run_export(song, out_dir, options, progress_queue, outcome, cancel_event) -
             progress_queue.put_nowait((float(fraction), str(words)))
 
     try:
-        result = export_song(song, out_dir, options, progress, cancel_event.is_set)
+        result = work(*args, progress=progress, cancel=cancel_event.is_set)
         message = ("done", result)
     except ExportCancelled as error:
         message = ("cancelled", str(error), None)
@@ -67,8 +96,10 @@ def _run_export(song, out_dir, options, progress_queue, outcome, cancel_event) -
         message = ("error", str(error), None)
     except Exception as error:  # a bug must end in a message, not a silent child
         traceback.print_exc()
-        message = ("error", f"The export failed because of a fault in the app ({type(error).__name__}: {error}). "
-                            "Nothing was saved under the song's name.", None)
+        fault = f"a fault in the app ({type(error).__name__}: {error})"
+        message = ("error", f"The song could not be made ready to listen to, because of {fault}." if
+                   work is render_preview else
+                   f"The export failed because of {fault}. Nothing was saved under the song's name.", None)
     progress_queue.cancel_join_thread()  # progress not yet read is not needed now: never wait on it to end
     outcome.send(message)
     outcome.close()
@@ -80,6 +111,7 @@ class ExportProcess:
         self._process = None
         self._status = ExportStatus()
         self._ended_at: float | None = None
+        self.previewing = False  # the last start was start_preview
 
     @property
     def running(self) -> bool:
@@ -92,16 +124,25 @@ class ExportProcess:
 
     def start(self, song, out_dir: str | os.PathLike, options: ExportOptions | None = None) -> None:
         """Start exporting; RuntimeError if an export is already running in this object."""
+        self._start(export_song, (song, Path(out_dir), options or ExportOptions()), "Starting the export")
+
+    def start_preview(self, song, path: str | os.PathLike, sample_rate: int = 48000) -> None:
+        """Start the preview mode: render_preview(song, path) in the child, with the same progress,
+        cancel and outcome as an export (the result's song_path is the preview's WAV)."""
+        self._start(render_preview, (song, Path(path), sample_rate), PREVIEW_STARTING_WORDS, previewing=True)
+
+    def _start(self, work, args: tuple, words: str, previewing: bool = False) -> None:
         if self.running:
             raise RuntimeError("an export is already running; wait for it or cancel it first")
         self._progress = self._context.Queue(PROGRESS_QUEUE_SIZE)
         self._outcome, child_end = self._context.Pipe(duplex=False)
         self._cancel = self._context.Event()
-        self._status = ExportStatus(words="Starting the export")
+        self._status = ExportStatus(words=words)
         self._ended_at = None
+        self.previewing = previewing
         self._process = self._context.Process(
-            target=_run_export, name="ward-studio-export", daemon=True,
-            args=(song, Path(out_dir), options or ExportOptions(), self._progress, child_end, self._cancel))
+            target=_run_export, name="ward-studio-preview" if previewing else "ward-studio-export", daemon=True,
+            args=(work, args, self._progress, child_end, self._cancel))
         self._process.start()
         child_end.close()  # only the child writes: its end closing is how a dead child is seen
 
@@ -156,6 +197,9 @@ class ExportProcess:
     def _lost_message(self) -> str:
         code = self._process.exitcode
         how = f"it was stopped by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+        if self.previewing:
+            return (f"Getting the song ready to listen to stopped unexpectedly ({how}). "
+                    "Try again; if it happens again, restart the app.")
         return (f"The export stopped unexpectedly ({how}). Nothing was saved under the song's name. "
                 "Try again; if it happens again, restart the app.")
 

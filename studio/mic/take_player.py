@@ -5,6 +5,10 @@ sequencer (a player made later would be heard a block late). A take plays from t
 sequencer's own first tick (Sequencer.song_started) when it plays with its backing, so the two
 start on the same sample; skip_frames (the take's align_frames) drops the count-in and the
 recording's round trip, so the voice lands where it was sung.
+
+The player reads two channels: a mono take (a voice) is heard the same on both sides, in the
+middle; a stereo file (a mix recorded on the Decks, a song's preview from Export) keeps its
+left and right.
 """
 
 from __future__ import annotations
@@ -17,7 +21,9 @@ CUT_S = 0.002
 
 class TakePlayer:
     def __init__(self, song_started: pyo.PyoObject):
-        self._placeholder = pyo.DataTable(size=2)
+        # Two channels from the start: pyo gives the player one stream per channel of its first
+        # table, and a stream reads channel i of a later table (a mono table's one channel on both).
+        self._placeholder = pyo.DataTable(size=2, chnls=2)
         self._table = self._placeholder
         self._with_backing = pyo.Sig(0.0)
         self._start_now = pyo.Trig().stop()  # a Trig fires when made unless stopped
@@ -30,7 +36,7 @@ class TakePlayer:
         self._envelope = pyo.TrigLinseg(self._late_trigger, [(0.0, 1.0), (1.0, 1.0)])
         self._player = pyo.TrigEnv(self._late_trigger, table=self._placeholder, dur=0.001,
                                    mul=self._level * self._envelope)
-        self.output = pyo.Mix(self._player, voices=2)  # the voice in the middle
+        self.output = pyo.Mix(self._player, voices=2)  # stream i to side i
         self.duration_s = 0.0
 
     def load(self, path: str, skip_frames: int, sample_rate: int, keep_s: tuple[float, float] | None = None,

@@ -1,7 +1,8 @@
 """Screenshots of the Export screen with a song under way, into test-artifacts/ (git-ignored) to
-look at: in the touch harness at 1280x800 (with the Export sheet before and while exporting, the
-songs, the audio clips to pick from, the performance set and an empty song), and drawn in a
-window of its own at 2048x1536 (density 2, so 1024x768 dp)."""
+look at: in the touch harness at 1280x800 (with the Export sheet before and while exporting, Listen
+getting the song ready and playing it from bar 5, the songs, the audio clips to pick from, the
+performance set and an empty song), and drawn in a window of its own at 2048x1536 (density 2, so
+1024x768 dp)."""
 
 
 import pytest
@@ -99,6 +100,20 @@ class ExportScreenshotTest(ExportTouchCase):
         self.open_export()
         stage(self)
         self.shoot("export-1280x800")
+        self.screen.choose_start_bar(4)
+        self.tap(self.ids.arranger.ids.listen.ids.listen_button)
+        FakeExportProcess.made[-1].report(0.37, "Mixing the lanes: Vocals")
+        self.screen.poll_listening()
+        self.shoot("export-getting-ready-1280x800")
+        FakeExportProcess.made[-1].finish_preview(self.session.song.length_s(self.takes) + 1.0)
+        self.screen.poll_listening()  # ready: played
+        self.screen.poll_listening()  # the engine says it plays
+        self.screen.preview._playing.seen_at -= 3.5 * self.session.song.bar_s  # played on for three and a half bars
+        self.screen.poll_listening()
+        self.quiet_banner()
+        self.shoot("export-listening-1280x800")
+        self.screen.stop_listening()
+        self.screen.choose_start_bar(0)
         sheet = self.screen.open_export()
         self.shoot("export-sheet-1280x800")  # (its frames lay the sheet out for the taps)
         self.tap(sheet.ids.stems_switch)

@@ -72,12 +72,18 @@ class FakeExportProcess:
 
     def __init__(self):
         self.started = None  # (song, out_dir, options)
+        self.previewing = None  # (song, path) in the preview mode
         self.cancelled = False
         self.status = FakeStatus()
         FakeExportProcess.made.append(self)
 
     def start(self, song, out_dir, options):
         self.started = (song, Path(out_dir), options)
+
+    def start_preview(self, song, path):
+        """The preview mode: finish_preview writes a WAV of the song's length at path."""
+        self.previewing = (song, Path(path))
+        self.started = (song, Path(path).parent, None)
 
     def poll(self):
         return self.status
@@ -91,6 +97,15 @@ class FakeExportProcess:
     def finish(self, name: str = "My song.mp3"):
         out_dir = self.started[1]
         self.status = FakeStatus(1.0, "Done", True, FakeResult(out_dir / name, []))
+
+    def finish_preview(self, seconds: float, sample_rate: int = 48000):
+        """The preview is ready: a stereo WAV of silence, seconds long, at the path it was given."""
+        import soundfile
+
+        song, path = self.previewing
+        path.parent.mkdir(parents=True, exist_ok=True)
+        soundfile.write(str(path), np.zeros((int(seconds * sample_rate), 2), np.float32), sample_rate)
+        self.status = FakeStatus(1.0, "Done", True, FakeResult(path, [], duration_s=seconds))
 
     def fail(self, error: str):
         self.status = FakeStatus(self.status.fraction, self.status.words, True, None, error)

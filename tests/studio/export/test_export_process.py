@@ -1,12 +1,17 @@
-"""An export in a process of its own: progress without waiting, a cancel, and a crash told in plain words."""
+"""An export in a process of its own: progress without waiting, a cancel, and a crash told in plain words;
+and its preview mode, the same render into a private WAV file to listen to."""
 
 import os
 import signal
 import time
 
+import numpy as np
+import soundfile
+
 from studio.export.errors import ExportCancelled, ExportError
 from studio.export.export_job import ExportOptions
 from studio.export.export_process import ExportProcess
+from studio.export.song import Song
 from tests.studio.export.export_fixtures import SR, decode, small_song
 
 
@@ -52,3 +57,45 @@ def test_a_cancel_a_mistake_and_a_crash_end_in_plain_words(tmp_path):
     assert str(statuses[2].error) == ("The export stopped unexpectedly (it was stopped by signal 9). Nothing was saved "
                                       "under the song's name. Try again; if it happens again, restart the app.")
     assert os.listdir(out) == []
+
+
+def test_the_preview_mode_renders_as_the_export_does_into_its_own_file_and_replaces_it(tmp_path):
+    song = small_song(tmp_path)
+    song.cover_path = str(tmp_path / "gone.png")  # never heard: a missing cover does not stop a preview
+    preview = tmp_path / "data" / "preview" / "song-preview.wav"  # its folder is made
+    process = ExportProcess()
+    process.start_preview(song, preview)
+    assert process.poll().words == "Getting it ready"
+    status = process.wait(60)
+    assert status.error is None, status.error
+    assert status.result.song_path == preview and os.listdir(preview.parent) == ["song-preview.wav"]
+    info = soundfile.info(str(preview))
+    assert (info.samplerate, info.channels, info.subtype) == (SR, 2, "PCM_24")
+    audio = decode(preview)
+    assert len(audio) == 6 * SR == round(status.result.duration_s * SR)
+    assert status.result.true_peak_dbtp <= -1.0 + 0.05  # mastered, as an export: it never blasts
+    assert abs(status.result.lufs - song.target_lufs) < 1.0
+    # The same song exported to WAV is the same sound, to 24-bit rounding.
+    exported = ExportProcess()
+    song.cover_path = ""
+    exported.start(song, tmp_path, ExportOptions(format="wav-24"))
+    assert np.abs(decode(exported.wait(60).result.song_path) - audio).max() < 1e-6
+    # A second preview (the song made shorter) replaces the first one.
+    song.lanes = song.lanes[:1]
+    song.lanes[0].clips[0].length_bars = 1
+    again = ExportProcess()
+    again.start_preview(song, preview)
+    assert again.wait(60).error is None
+    assert os.listdir(preview.parent) == ["song-preview.wav"] and 2 * SR <= len(decode(preview)) < 4 * SR
+
+
+def test_a_preview_that_cannot_be_made_says_why_and_a_cancel_leaves_no_file(tmp_path):
+    preview = tmp_path / "preview" / "song-preview.wav"
+    empty, cancelled = ExportProcess(), ExportProcess()
+    empty.start_preview(Song("song-2", "Empty"), preview)
+    cancelled.start_preview(small_song(tmp_path), preview)
+    cancelled.cancel()
+    empty_status, cancelled_status = empty.wait(60), cancelled.wait(60)
+    assert str(empty_status.error) == "The song is empty: put a beat, a take or a sound file on a lane first."
+    assert cancelled_status.cancelled and cancelled_status.result is None
+    assert not preview.exists() and [p.name for p in preview.parent.iterdir()] == []

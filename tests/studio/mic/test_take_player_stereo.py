@@ -1,0 +1,59 @@
+"""The take player (shared by Mic and Export's Listen) keeps a stereo file's left and right, at the
+file's own speed whatever the engine's rate, and from skip_frames counted at the engine's rate; a
+mono take is still heard the same on both sides. Rendered in pyo manual mode."""
+
+import numpy as np
+import pytest
+import soundfile
+
+from studio.audio.render import render_manual
+from studio.engine.studio_graph import StudioGraph
+
+FILE_RATE = 48000
+BLOCK = 256
+
+
+def zero_crossings_hz(signal: np.ndarray, rate: int) -> float:
+    rising = np.where(np.diff(np.sign(signal)) > 0)[0]
+    return len(rising) / (len(signal) / rate)
+
+
+def play(path, skip_frames: int, rate: int, seconds: float = 0.6):
+    holder = {}
+
+    def build(server):
+        graph = StudioGraph(server, values={("master", "volume_db"): 0.0, ("master", "headphone_cap_db"): 0.0})
+        holder["graph"] = graph
+        return graph.master.limited
+
+    def between(block):
+        if block == 4:
+            holder["duration_s"] = holder["graph"].take_player.load(str(path), skip_frames, rate)
+            holder["graph"].take_player.start(with_backing=False)
+
+    left, right = render_manual(build, seconds, rate, BLOCK, between_blocks=between)
+    return left, right, holder["duration_s"]
+
+
+@pytest.mark.parametrize("engine_rate", [48000, 44100])
+def test_a_stereo_48k_file_plays_left_and_right_at_its_own_speed_from_the_frame_asked(tmp_path, engine_rate):
+    t = np.arange(2 * FILE_RATE) / FILE_RATE
+    audio = np.stack([0.3 * np.sin(2 * np.pi * 1000 * t), 0.3 * np.sin(2 * np.pi * 500 * t)], axis=1)
+    audio[FILE_RATE:] *= 0.5  # the second second is quieter: where the skip lands shows
+    path = tmp_path / "preview.wav"
+    soundfile.write(path, audio.astype(np.float32), FILE_RATE, subtype="PCM_24")
+    left, right, duration_s = play(path, engine_rate, engine_rate)  # skip one second, in the engine's frames
+    assert duration_s == pytest.approx(1.0, abs=1e-3)
+    middle = slice(engine_rate // 10, engine_rate // 2)
+    assert zero_crossings_hz(left[middle], engine_rate) == pytest.approx(1000, abs=5)
+    assert zero_crossings_hz(right[middle], engine_rate) == pytest.approx(500, abs=5)
+    assert np.abs(left[middle]).max() == pytest.approx(0.15, abs=0.01)  # from the second second on
+    assert np.abs(right[middle]).max() == pytest.approx(0.15, abs=0.01)
+
+
+def test_a_mono_take_is_heard_the_same_on_both_sides(tmp_path):
+    path = tmp_path / "take.wav"
+    soundfile.write(path, np.full(FILE_RATE, 0.4, np.float32), FILE_RATE, subtype="FLOAT")
+    left, right, _ = play(path, 0, FILE_RATE, 0.5)
+    assert np.array_equal(left, right)
+    assert left[FILE_RATE // 4] == pytest.approx(0.4, abs=1e-6)
