@@ -319,7 +319,7 @@ class Autosaver:
         self.delay_s = delay_s
         self.on_error = on_error
         self.problem = ""
-        self._clock_s = clock_s
+        self.clock_s = clock_s
         self._pending: Beat | None = None
         self._last_attempt_s = -math.inf
 
@@ -333,7 +333,7 @@ class Autosaver:
         self.poll()
 
     def poll(self) -> None:
-        if self._pending is not None and self._clock_s() - self._last_attempt_s >= self.delay_s:
+        if self._pending is not None and self.clock_s() - self._last_attempt_s >= self.delay_s:
             try:
                 self.flush()
             except (BeatFileError, ValueError) as error:
@@ -345,7 +345,7 @@ class Autosaver:
         """Save what is pending now; raises BeatFileError (or ValueError) if it cannot be saved."""
         if self._pending is None:
             return
-        self._last_attempt_s = self._clock_s()
+        self._last_attempt_s = self.clock_s()
         save_beat(self._pending, self.path)
         self._pending = None
         self.problem = ""

@@ -100,7 +100,8 @@ class BeatsRealEngineTest(BeatsTouchCase):
             rendered = render_beat(self.beat, self.tmp_path / "recorded.wav", bars=1, kit=load_kit(kit_folder))
             audio, rate = soundfile.read(rendered.path, always_2d=True)
             expected = sorted({hit.sample + PLAYBACK_OFFSET_SAMPLES for hit in song_hits(self.beat, rate)})
-            self.assertEqual(len(expected), 8)
+            # Eight taps; two of them on the same tick (a slow machine's taps can go round the loop) are one rise.
+            self.assertEqual(len(expected), len(set(row_hits(0)) | set(row_hits(1))))
             # Each click starts at full level on one sample: the rises in the render are the hits
             # (found this way, two hits a few ms apart are still two).
             rises = np.flatnonzero(np.diff(np.abs(audio[:, 0])) > 0.05) + 1

@@ -25,13 +25,19 @@ class SavingTouchTest(BeatsTouchCase):
         self.tap_step(0)
 
     def test_every_change_is_saved_within_a_second(self):
+        from apps.beats.beat_session import AUTOSAVE_DELAY_S
+
         self.open_beats()
         path = current_beat_path()
         self.assertFalse(path.exists())
+        now_s = [1000.0]  # the autosaver's clock, moved by hand: a slow machine's taps take no time on it
+        self.session.autosaver.clock_s = lambda: now_s[0]
         self.tap_step(0)
         self.assertEqual(load_beat(path), self.beat)  # the first change is written at once
         self.tap_step(1)
-        self.assertTrue(self.session.autosaver.pending)
+        self.assertTrue(self.session.autosaver.pending)  # the next, within the second, waits
+        self.assertNotEqual(load_beat(path), self.beat)
+        now_s[0] += AUTOSAVE_DELAY_S
         self.wait_for(lambda: not self.session.autosaver.pending, timeout_s=5, what="the autosave")
         self.assertEqual(load_beat(path), self.beat)
 
