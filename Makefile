@@ -15,9 +15,15 @@ run:
 	  exit 1; fi
 	$(PY) main.py $(ARGS)
 
+# The tests run in parallel, a test file per worker, one worker per core up to four; the JACK
+# tests (a real server, xruns counted) then run on their own. Exit code 5 is "no test chosen"
+# (PYTEST_ARGS naming tests of one kind only).
+TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); [ $$n -gt 4 ] && n=4; echo $$n)
+
 test:
 	@bash scripts/setup.sh test
-	$(XVFB) $(PY) -m pytest $(PYTEST_ARGS)
+	$(XVFB) $(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile -m "not jack" $(PYTEST_ARGS) || [ $$? -eq 5 ]
+	$(XVFB) $(PY) -m pytest -m jack $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 bench:
 	@bash scripts/setup.sh bench

@@ -24,6 +24,15 @@ def artifacts_dir() -> Path:
     return ARTIFACTS
 
 
+def pytest_collection_modifyitems(items):
+    """Tests under tests/jack start a real JACK server and count its xruns: they are marked
+    "jack", and make test runs them on their own, after the rest has run in parallel."""
+    jack_folder = Path(__file__).resolve().parent / "jack"
+    for item in items:
+        if jack_folder in item.path.parents:
+            item.add_marker(pytest.mark.jack)
+
+
 def pytest_runtest_teardown(item, nextitem):
     """After each test file: collect its garbage, then freeze what is left (gc.freeze) so later
     collections do not walk it again. A Kivy screen made by a test is not always released (Kivy

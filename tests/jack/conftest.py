@@ -2,8 +2,6 @@ import pytest
 
 from tests.jack.jack_server import JackServer, jackd_available
 
-pytestmark = pytest.mark.jack
-
 
 @pytest.fixture
 def jack_server():
