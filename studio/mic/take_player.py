@@ -9,14 +9,20 @@ recording's round trip, so the voice lands where it was sung.
 The player reads two channels: a mono take (a voice) is heard the same on both sides, in the
 middle; a stereo file (a mix recorded on the Decks, a song's preview from Export) keeps its
 left and right.
+
+A take is read into shared memory (studio.decks.track_table, as the decks' tracks are) a second
+at a time: pyo's own SndTable read the whole file in one call holding the interpreter lock,
+which the audio thread needs every block (0.4 s of silence everywhere for a 3-minute song).
 """
 
 from __future__ import annotations
 
 from studio.audio.dsp import pyo, trigenv_dur_s
+from studio.decks.track_table import TrackTable
 
 GLIDE_S = 0.01
 CUT_S = 0.002
+READ_CHUNK_S = 1.0  # read this much of the file at a time: the audio thread gets the lock in between
 
 
 class TakePlayer:
@@ -44,16 +50,13 @@ class TakePlayer:
         """Load a take's sound from skip_frames on; returns how long it plays, in seconds.
         keep_s: (start, end) of the file to be heard (the rest is trimmed off: silent), with
         fades_s (in, out) at those edges. OSError (or pyo's own error) when the file cannot be read."""
-        table = pyo.SndTable(str(path), start=skip_frames / sample_rate)
-        if table.getSize(all=False) <= 1:
-            raise OSError(f"the take has no sound after its first {skip_frames} frames: {path}")
+        table, file_rate = _read_take(path, skip_frames / sample_rate)
         # Point the player at the new table before the old one is let go (pyo frees a table
         # with its Python object, even while a player reads it).
-        self._player.table = table
+        self._player.table = table.table
         self._previous, self._table = self._table, table
-        self.duration_s = table.getDur(all=False)
-        frames = table.getSize(all=False)
-        self._player.dur = trigenv_dur_s(frames, frames / self.duration_s)  # the file's own rate
+        self.duration_s = table.frames / file_rate
+        self._player.dur = trigenv_dur_s(table.frames, file_rate)  # the file's own rate
         self._envelope.setList(trim_envelope(skip_frames / sample_rate, self.duration_s, keep_s, fades_s))
         return self.duration_s
 
@@ -69,6 +72,30 @@ class TakePlayer:
     def stop(self) -> None:
         self._with_backing.value = 0.0
         self._level.value = 0.0
+
+
+def _read_take(path: str, skip_s: float) -> tuple[TrackTable, int]:
+    """(the file from skip_s on, as a two-channel table; its sample rate). A mono file is on both
+    channels. OSError when it cannot be read or has no sound after skip_s."""
+    import soundfile
+
+    try:
+        with soundfile.SoundFile(str(path)) as sound:
+            first = min(sound.frames, int(skip_s * sound.samplerate))
+            frames = sound.frames - first
+            if frames <= 1:
+                raise OSError(f"the take has no sound after its first {skip_s:.3f} s: {path}")
+            sound.seek(first)
+            table = TrackTable(frames)
+            chunk = max(1, int(READ_CHUNK_S * sound.samplerate))
+            for start in range(0, frames, chunk):
+                data = sound.read(min(chunk, frames - start), dtype="float64", always_2d=True)
+                end = start + len(data)
+                table.channels[0][start:end] = data[:, 0]
+                table.channels[1][start:end] = data[:, 1 if data.shape[1] > 1 else 0]
+            return table, sound.samplerate
+    except soundfile.SoundFileError as error:  # not audio, or cut short
+        raise OSError(str(error)) from None
 
 
 def trim_envelope(skip_s: float, duration_s: float, keep_s: tuple[float, float] | None,

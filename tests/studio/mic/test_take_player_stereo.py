@@ -57,3 +57,46 @@ def test_a_mono_take_is_heard_the_same_on_both_sides(tmp_path):
     left, right, _ = play(path, 0, FILE_RATE, 0.5)
     assert np.array_equal(left, right)
     assert left[FILE_RATE // 4] == pytest.approx(0.4, abs=1e-6)
+
+
+def test_loading_a_3_minute_stereo_file_never_holds_the_interpreter_for_long(tmp_path):
+    """The audio thread needs the interpreter lock every block: loading must leave it free often."""
+    import threading
+    import time
+
+    from studio.audio.dsp import pyo
+    from studio.audio.servers import make_server
+    from studio.mic.take_player import TakePlayer
+
+    path = tmp_path / "song.wav"
+    rng = np.random.default_rng(3)
+    soundfile.write(path, (0.1 * rng.standard_normal((180 * FILE_RATE, 2))).astype(np.float32), FILE_RATE,
+                    subtype="PCM_24")
+    server = make_server("manual", FILE_RATE, BLOCK, 2)
+    server.start()
+    try:
+        player = TakePlayer(pyo.Sig(0.0))
+        gaps_s, done = [], threading.Event()
+
+        def tick():  # what the audio thread does: wake up every millisecond, needing the lock
+            last = time.perf_counter()
+            while not done.is_set():
+                time.sleep(0.001)
+                now = time.perf_counter()
+                gaps_s.append(now - last)
+                last = now
+
+        ticker = threading.Thread(target=tick)
+        ticker.start()
+        started = time.perf_counter()
+        duration_s = player.load(str(path), 0, FILE_RATE)
+        loading_s = time.perf_counter() - started
+        done.set()
+        ticker.join()
+        del player
+    finally:
+        server.stop()
+        server.shutdown()
+    assert duration_s == pytest.approx(180.0)
+    assert loading_s > 0.1  # long enough for the gaps to mean something
+    assert max(gaps_s) < 0.05  # pyo's SndTable held it for the whole load (0.4 s and more)
