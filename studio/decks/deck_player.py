@@ -11,7 +11,7 @@ A jump (hot cue, beat jump, sync, cue) must not click, so there are two heads re
 table: the one not sounding is sent to the new place and the two are crossfaded over
 JUMP_FADE_S. The loop bounds apply to both heads; with no loop they are the whole table.
 
-A new track goes into a table of its own (studio.decks.track_table: shared memory, made at
+A new track goes into a table of its own (studio.audio.shared_table: shared memory, made at
 once), a few seconds of samples at a time, while the deck goes on playing the old one; the
 heads move over to it when it is whole.
 """
@@ -22,7 +22,7 @@ import numpy as np
 
 from studio.audio.dsp import pyo
 
-from studio.decks.track_table import TrackTable
+from studio.audio.shared_table import TrackTable
 
 JUMP_FADE_S = 0.004  # crossfade between the two heads when the position jumps
 PLAY_FADE_S = 0.004  # play and pause fade the sound over this long (pause also slows to a stop)

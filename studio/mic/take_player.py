@@ -10,7 +10,7 @@ The player reads two channels: a mono take (a voice) is heard the same on both s
 middle; a stereo file (a mix recorded on the Decks, a song's preview from Export) keeps its
 left and right.
 
-A take is read into shared memory (studio.decks.track_table, as the decks' tracks are) a second
+A take is read into shared memory (studio.audio.shared_table, as the decks' tracks are) a second
 at a time: pyo's own SndTable read the whole file in one call holding the interpreter lock,
 which the audio thread needs every block (0.4 s of silence everywhere for a 3-minute song).
 """
@@ -18,7 +18,7 @@ which the audio thread needs every block (0.4 s of silence everywhere for a 3-mi
 from __future__ import annotations
 
 from studio.audio.dsp import pyo, trigenv_dur_s
-from studio.decks.track_table import TrackTable
+from studio.audio.shared_table import TrackTable
 
 GLIDE_S = 0.01
 CUT_S = 0.002

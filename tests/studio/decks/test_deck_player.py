@@ -162,9 +162,9 @@ def test_no_shared_memory_is_left_behind(rig, tmp_path):
 
 
 def test_with_no_room_in_shared_memory_a_plain_table_is_used(rig, monkeypatch):
-    import studio.decks.track_table as track_table
+    import studio.audio.shared_table as shared_table
 
-    monkeypatch.setattr(track_table, "shared_memory_fits", lambda frames: False)
+    monkeypatch.setattr(shared_table, "shared_memory_fits", lambda frames: False)
     rig.load(1, numbered_track(2.0))
     assert not rig.decks.decks[0].player.shared_memory
     out = rig.record(rig.decks.decks[0].player.output, 0.5)

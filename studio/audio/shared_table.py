@@ -1,4 +1,5 @@
-"""The table a deck reads a track from, made without stopping the sound.
+"""A two-channel table of samples in shared memory, made without stopping the sound: a deck's
+track, a take played back.
 
 pyo fills every new table with zeros while it holds the interpreter lock, and the audio thread
 needs that lock every block: a 5-minute stereo table took 0.1 to 1.5 s to make here (64-bit
