@@ -6,7 +6,9 @@ with the waveforms' GPU work bracketed, prints one JSON line and quits.
 
     python bench/decks_fps_app.py --audio none --size 1280x800 --seconds 10
 
-The options are main.py's (`--open decks` is added) plus --seconds and --probe-seconds. Lines
+The options are main.py's (`--open decks` is added) plus --seconds, --probe-seconds and, for a
+reference run, --playing-only (only the playing stretch) and --multisamples N (Kivy's graphics
+multisamples instead of what main.py leaves it at). Lines
 starting with PROGRESS_PREFIX say how far it is; the line starting with RESULT_PREFIX is the
 result (or {"error": "..."}). Run by bench/decks_fps.py in its own process group, so the engine
 and loader processes go with it.
@@ -19,13 +21,14 @@ What is counted, on Kivy's main thread:
     render          Window on_draw + on_flip: the whole window drawn and the buffers swapped
     waveforms' GPU  only in the probe stretch: glFinish before and after each waveform widget's
                     canvas (Callback instructions), so the time between is its own drawing
+    redraws         the Decks screen's panels drawn again into their snapshots (SnapshotLayout),
+                    and the scrolling waveforms' tiles painted, during a stretch
 """
 
 from __future__ import annotations
 
 import functools
 import json
-import os
 import sys
 import time
 from pathlib import Path
@@ -133,13 +136,15 @@ def summary(values: list[float]) -> dict:
             "p95": ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))], "max": ordered[-1]}
 
 
-def drive(app, counters: Counters, seconds: float, probe_seconds: float) -> dict:
+def drive(app, counters: Counters, seconds: float, probe_seconds: float, playing_only: bool = False) -> dict:
     """On a thread of its own: waits and sleeps here, touches widgets only on the main thread."""
     import threading
 
     from kivy.clock import Clock
     from kivy.config import Config
 
+    from apps.decks.detail_waveform import TILE_PX
+    from apps.decks.snapshot_layout import SnapshotLayout
     from bench.common import MachineLoad
 
     def on_ui(function):
@@ -184,23 +189,31 @@ def drive(app, counters: Counters, seconds: float, probe_seconds: float) -> dict
     say(f"both tracks loaded in {loaded_in_s:.1f} s")
     widgets = on_ui(lambda: [panel.ids[name] for panel in screen.decks.values() for name in ("detail", "overview")])
     on_ui(lambda: bracket_waveforms(widgets, counters))
+    snapshots = on_ui(lambda: [widget for widget in screen.walk() if isinstance(widget, SnapshotLayout)])
+    details = widgets[::2]
+
+    def repaints() -> tuple[int, int]:
+        """(the panels drawn into their snapshots, the scrolling waveforms' tiles painted) so far"""
+        return sum(snapshot.redraws for snapshot in snapshots), sum(detail.tiles_painted for detail in details)
+
     time.sleep(SETTLE_S)  # the waveforms built, the loader idle
 
     def stretch(name: str, length_s: float) -> dict:
         def begin():
             counters.clear()
-            return time.perf_counter(), Clock.frames, time.process_time()
+            return time.perf_counter(), Clock.frames, time.process_time(), repaints()
 
         load = MachineLoad()
-        started, ticks, cpu = on_ui(begin)
+        started, ticks, cpu, repainted = on_ui(begin)
         positions = [deck.position_s for deck in decks()[:2]]
         time.sleep(length_s)
 
         def end():
             return (time.perf_counter(), Clock.frames, time.process_time(), list(counters.flip_times),
-                    list(counters.render_s), list(counters.update_s), list(counters.probe_waveforms_s))
+                    list(counters.render_s), list(counters.update_s), list(counters.probe_waveforms_s),
+                    repaints())
 
-        ended, end_ticks, end_cpu, flips, render_s, update_s, probe_s = on_ui(end)
+        ended, end_ticks, end_cpu, flips, render_s, update_s, probe_s, end_repainted = on_ui(end)
         wall_s = ended - started
         intervals = [b - a for a, b in zip(flips, flips[1:])]
         result = {
@@ -211,6 +224,7 @@ def drive(app, counters: Counters, seconds: float, probe_seconds: float) -> dict
             "machine_busy_percent": load.percent(),
             "moved_s": [deck.position_s - was for deck, was in zip(decks()[:2], positions)],
             "playing": [deck.playing for deck in decks()[:2]],
+            "snapshot_redraws": end_repainted[0] - repainted[0], "tiles_painted": end_repainted[1] - repainted[1],
         }
         if probe_s:
             result["waveforms_gpu_s"] = summary(probe_s)
@@ -218,21 +232,28 @@ def drive(app, counters: Counters, seconds: float, probe_seconds: float) -> dict
             f"a second, app CPU {result['app_cpu_percent']:.0f}%")
         return result
 
-    def renderer() -> str:
-        from kivy.graphics.opengl import GL_RENDERER, glGetString
+    def renderer() -> tuple[str, int]:
+        from kivy.graphics.opengl import GL_RENDERER, GL_SAMPLES, glGetIntegerv, glGetString
 
         name = glGetString(GL_RENDERER)
-        return name.decode(errors="replace") if isinstance(name, bytes) else str(name)
+        samples = int(glGetIntegerv(GL_SAMPLES)[0])  # the window's multisampling: samples a pixel
+        return name.decode(errors="replace") if isinstance(name, bytes) else str(name), samples
 
+    name, samples = on_ui(renderer)
     results = {"maxfps": Config.getint("graphics", "maxfps"), "window_size": list(on_ui(lambda: app.root_window.size)),
-               "renderer": on_ui(renderer), "tracks_loaded_in_s": loaded_in_s}
-    results["stopped"] = stretch("both decks stopped", seconds)
+               "renderer": name, "samples": samples, "multisamples": Config.getint("graphics", "multisamples"),
+               "tile_px": TILE_PX, "tracks_loaded_in_s": loaded_in_s}
+    if not playing_only:
+        results["stopped"] = stretch("both decks stopped", seconds)
 
     for deck, _name, _title in TRACKS:
         on_ui(lambda deck=deck: screen.deck_do(deck, "play"))  # what the Play button does
     wait(lambda: all(decks()[i].playing for i in (0, 1)), PLAY_TIMEOUT_S, "both decks to play")
     time.sleep(1.0)
     results["playing"] = stretch("both decks playing", seconds)
+    if playing_only:
+        on_ui(screen.stop_both)
+        return results
 
     counters.probing = True
     results["probe"] = stretch("both decks playing, waveforms bracketed by glFinish", probe_seconds)
@@ -249,6 +270,8 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--probe-seconds", type=float, default=4.0)
+    parser.add_argument("--playing-only", action="store_true", help="only the stretch with both decks playing")
+    parser.add_argument("--multisamples", type=int, help="Kivy's graphics multisamples (default: as main.py sets it)")
     ours, app_argv = parser.parse_known_args(argv)
 
     # main.py's main(), with the app subclassed so it can be driven and counted.
@@ -270,6 +293,10 @@ def main(argv: list[str]) -> int:
     client.start()
     try:
         ward._configure_kivy(options)
+        if ours.multisamples is not None:
+            from kivy.config import Config
+
+            Config.set("graphics", "multisamples", str(ours.multisamples))
         from kivy.clock import Clock
         from kivy.core.window import Window
 
@@ -287,7 +314,7 @@ def main(argv: list[str]) -> int:
 
             def _drive(self):
                 try:
-                    outcome.update(drive(self, counters, ours.seconds, ours.probe_seconds))
+                    outcome.update(drive(self, counters, ours.seconds, ours.probe_seconds, ours.playing_only))
                 except Exception as error:
                     traceback.print_exc()
                     outcome["error"] = f"{type(error).__name__}: {error}"

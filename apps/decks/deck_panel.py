@@ -109,6 +109,12 @@ class DeckPanel(BoxLayout):
         ids.overview.position_s = position_s
         self.played_text, self.left_text = time_texts(position_s, duration_s)
 
+    def live_widgets(self) -> list:
+        """What changes while the track plays, bottom to top: the waveforms (and the note over
+        the scrolling one) and the times. The screen draws them live, over a snapshot of the rest."""
+        ids = self.ids
+        return [ids.detail, ids.waveform_note, ids.overview, ids.time_label, ids.left_label]
+
     def on_do(self, verb: str, *args):
         """A finger did something on the deck (see the module's docstring for the verbs)."""
 

@@ -33,6 +33,7 @@ from apps.decks.headphones_sheet import HeadphonesSheet
 from apps.decks.mixer_panel import MixerPanel  # noqa: F401
 from apps.decks.playhead import Playhead
 from apps.decks.sheet import ConfirmSheet, SheetHost  # noqa: F401
+from apps.decks.snapshot_layout import SnapshotLayout  # noqa: F401
 from apps.decks.track_browser import TrackBrowser, default_music_folder
 from apps.part_screen import PartScreen
 from studio.mic.takes import TakeStore
@@ -73,6 +74,12 @@ class DecksScreen(PartScreen):
         self.decks = {1: ids.deck1, 2: ids.deck2}
         for deck, panel in self.decks.items():
             panel.bind(on_do=lambda _panel, verb, *args, deck=deck: self.deck_do(deck, verb, *args))
+        # The panels are drawn once into snapshots, and again only when something in them changes;
+        # what moves while the decks play is drawn live over them (snapshot_layout.py).
+        for snapshot, panel in ((ids.deck1_snapshot, ids.deck1), (ids.mixer_snapshot, ids.mixer),
+                                (ids.deck2_snapshot, ids.deck2)):
+            for widget in panel.live_widgets():
+                snapshot.draw_live(widget)
         ids.mixer.bind(on_set=lambda _mixer, group, control, value: self._do(self.session.set_mixer, group, control,
                                                                               value),
                        on_toggle=lambda _mixer, group, control: self.toggle(group, control))

@@ -3,27 +3,32 @@ middle, in three band colours, with the beats (a brighter line on each bar's fir
 loop, the cue point and the hot cues marked. A finger on it holds the track like a record:
 dragging moves it (the screen sends scratch and scratch_s), letting go lets it run on.
 
-Everything is drawn once in the track's own units (seconds across, -1..1 up) and scaled and
-moved by canvas transforms; scrolling only changes one Translate (see waveform_shapes.py).
+The track is painted once into textures, in tiles TILE_PX wide along it (waveform_pictures.py),
+when a stretch of it first shows; a change of size, beat grid or marks paints them again. Each
+frame only moves a few textured rectangles, on whole pixels, so that the play position stays
+under the playhead: each shows the part of a tile that falls inside the widget (no stencil,
+nothing rebuilt). The last MAX_TILES tiles used are kept.
 """
 
 from __future__ import annotations
 
-from kivy.graphics import (
-    Color, InstructionGroup, Mesh, PopMatrix, PushMatrix, Rectangle, Scale, StencilPop, StencilPush, StencilUnUse,
-    StencilUse, Translate,
-)
+import math
+from collections import OrderedDict
+
+from kivy.clock import Clock
+from kivy.graphics import Color, InstructionGroup, Rectangle
 from kivy.metrics import dp
 from kivy.properties import BooleanProperty, ColorProperty, NumericProperty
 from kivy.uix.widget import Widget
 
 from apps import theme
-from apps.decks.deck_look import BAND_COLOURS, HOT_CUE_COLOURS, LOOP_COLOUR, LOOP_EDGE, WAVEFORM_BACKGROUND
-from apps.decks.waveform_shapes import band_strips, beat_times_s, heights_of, pooled_peaks, quads
+from apps.decks.deck_look import WAVEFORM_BACKGROUND
+from apps.decks.picture_texture import picture_texture, region_coords
+from apps.decks.waveform_pictures import DetailPicture
 
 SECONDS_SHOWN = 8.0  # across the whole width: 4 s before the play position, 4 s after
-HEIGHT_USED = 0.9  # the loudest peak reaches this share of the half height
-EDGE = 1 / HEIGHT_USED  # the top edge, in the scaled units
+TILE_PX = 2048  # a tile's width: within every GPU's largest texture
+MAX_TILES = 6  # kept painted: what shows, and where a loop, a jump or a scratch goes back to
 
 
 class DetailWaveform(Widget):
@@ -40,26 +45,21 @@ class DetailWaveform(Widget):
         self._columns_per_s = 1.0
         self._grid = (0.0, 0.0)
         self._marks = ((), None, 0.0)
-        self._built_for = None
+        self._picture: DetailPicture | None = None
+        self._picture_key = None
+        self._tiles: OrderedDict[int, object] = OrderedDict()  # tile index -> Texture, least recently used first
+        self._shown = None  # what the tile rectangles show now
+        self.tiles_painted = 0  # how many tiles were painted so far (tests check that scrolling paints none)
         self._touch_from = (0.0, 0.0)
+        # Several changes in a row (a track, its grid, its marks) paint once, before the next frame.
+        self._show_new_picture = Clock.create_trigger(self._scroll_to, -1)
         super().__init__(**kwargs)
         with self.canvas:
             Color(*WAVEFORM_BACKGROUND)
             self._background = Rectangle()
-            StencilPush()
-            self._mask = Rectangle()
-            StencilUse()
-            PushMatrix()
-            self._origin = Translate()
-            self._scale = Scale(1.0, 1.0, 1.0)
-            self._scroll = Translate()
-            self._bands = InstructionGroup()
-            self._beats = InstructionGroup()
-            self._cues = InstructionGroup()
-            PopMatrix()
-            StencilUnUse()
-            self._unmask = Rectangle()
-            StencilPop()
+            Color(1, 1, 1, 1)
+            self._tile_group = InstructionGroup()
+        self._tile_rectangles: list[Rectangle] = []
         with self.canvas.after:
             self._playhead_colour = Color(*self.accent)
             self._playhead = Rectangle()
@@ -73,87 +73,101 @@ class DetailWaveform(Widget):
     def show_track(self, peaks, columns_per_s: float, duration_s: float) -> None:
         """The track's detail peaks ((columns, 3) uint8: low, mid, high), or None for none."""
         self._peaks, self._columns_per_s, self.duration_s = peaks, max(1e-6, columns_per_s), duration_s
-        self._built_for = None
         self._place()
 
     def show_grid(self, bpm: float, first_beat_s: float) -> None:
         if (bpm, first_beat_s) != self._grid:
             self._grid = (bpm, first_beat_s)
-            self._draw_beats()
+            self._place()
 
     def show_marks(self, hot_cues_s: tuple, loop_s: tuple | None, cue_s: float) -> None:
         marks = (tuple(hot_cues_s), tuple(loop_s) if loop_s else None, cue_s)
         if marks != self._marks:
             self._marks = marks
-            self._draw_cues()
+            self._place()
 
     @property
     def pixels_per_s(self) -> float:
         return self.width / self.seconds_shown if self.seconds_shown > 0 else 1.0
 
+    def screen_x_of(self, position_s: float) -> float:
+        """Where a time in the track is on the screen now (whole pixels, as it is drawn)."""
+        return self._origin_x() + position_s * self.pixels_per_s
+
     # ---- drawing ---------------------------------------------------------------------------------------
     def _place(self, *_):
-        for rectangle in (self._background, self._mask, self._unmask):
-            rectangle.pos, rectangle.size = self.pos, self.size
-        self._origin.x, self._origin.y = self.center_x, self.center_y
-        self._scale.x = self.pixels_per_s
-        self._scale.y = max(1.0, self.height / 2 * HEIGHT_USED)
-        self._playhead.pos = (self.center_x - dp(1.5), self.y)
+        self._playhead.pos = (self._middle_x() - dp(1.5), self.y)
         self._playhead.size = (dp(3), self.height) if self.duration_s > 0 else (0, 0)
-        self._scroll_to()
-        key = (round(self.pixels_per_s, 3), id(self._peaks))
-        if key != self._built_for and self.width > 1:
-            self._built_for = key
-            self._draw_bands()
-            self._draw_beats()
-            self._draw_cues()
+        key = (self.pixels_per_s, round(self.height), self.duration_s, id(self._peaks), self._columns_per_s,
+               self._grid, self._marks)
+        if key != self._picture_key:
+            self._picture_key = key
+            self._picture = self._new_picture()
+            self._tiles.clear()
+        # The tiles cover the whole widget: the background shows only without them (a layer less to fill).
+        self._background.pos = self.pos
+        self._background.size = self.size if self._picture is None else (0, 0)
+        slots = math.ceil(self.width / TILE_PX) + 1  # enough for any stretch as wide as the widget
+        while len(self._tile_rectangles) < slots:
+            rectangle = Rectangle(size=(0, 0))
+            self._tile_group.add(rectangle)
+            self._tile_rectangles.append(rectangle)
+        self._shown = None
+        self._show_new_picture()
+
+    def _new_picture(self) -> DetailPicture | None:
+        if self.duration_s <= 0 or self.width < 1 or self.height < 1:
+            return None
+        bpm, first_beat_s = self._grid
+        hot_cues_s, loop_s, cue_s = self._marks
+        return DetailPicture(peaks=self._peaks, columns_per_s=self._columns_per_s, duration_s=self.duration_s,
+                             bpm=bpm, first_beat_s=first_beat_s, hot_cues_s=hot_cues_s, loop_s=loop_s, cue_s=cue_s,
+                             pixels_per_s=self.pixels_per_s, height_px=max(1, round(self.height)), dp_px=dp(1))
+
+    def _middle_x(self) -> float:
+        """Where the playhead is (not center_x: that may not have caught up yet when size changes)."""
+        return self.x + self.width / 2
+
+    def _origin_x(self) -> int:
+        """Where the track's start is on the screen: on a whole pixel, so texels fall on pixels."""
+        return round(self._middle_x() - self.position_s * self.pixels_per_s)
 
     def _scroll_to(self, *_):
-        self._scroll.x = -self.position_s
-
-    def _draw_bands(self) -> None:
-        self._bands.clear()
-        if self._peaks is None or len(self._peaks) == 0:
-            return
-        columns_per_pixel = self._columns_per_s / self.pixels_per_s
-        peaks, factor = pooled_peaks(self._peaks, columns_per_pixel)
-        heights = heights_of(peaks)
-        for band, colour in enumerate(BAND_COLOURS):
-            self._bands.add(Color(*colour))
-            for vertices, indices in band_strips(heights[:, band], factor / self._columns_per_s):
-                self._bands.add(Mesh(vertices=vertices, indices=indices, mode="triangle_strip"))
-
-    def _draw_beats(self) -> None:
-        self._beats.clear()
-        times, bar_starts = beat_times_s(*self._grid, self.duration_s)
-        if len(times) == 0:
-            return
-        seconds_per_dp = dp(1) / self.pixels_per_s
-        for colour, chosen, width in (((1, 1, 1, 0.28), ~bar_starts, 1.0), ((1, 1, 1, 0.6), bar_starts, 2.0)):
-            self._beats.add(Color(*colour))
-            for vertices, indices in quads(times[chosen] - width * seconds_per_dp / 2, width * seconds_per_dp):
-                self._beats.add(Mesh(vertices=vertices, indices=indices, mode="triangles"))
-
-    def _draw_cues(self) -> None:
-        self._cues.clear()
-        hot_cues_s, loop_s, cue_s = self._marks
-        seconds_per_dp = dp(1) / self.pixels_per_s
-        up_per_dp = dp(1) / self._scale.y
-        if loop_s:
-            self._cues.add(Color(*LOOP_COLOUR))
-            self._cues.add(Rectangle(pos=(loop_s[0], -EDGE), size=(loop_s[1] - loop_s[0], 2 * EDGE)))
-            self._cues.add(Color(*LOOP_EDGE))
-            for edge in loop_s:
-                self._cues.add(Rectangle(pos=(edge - seconds_per_dp, -EDGE), size=(2 * seconds_per_dp, 2 * EDGE)))
-        if self.duration_s > 0:  # the cue point: a white triangle at the bottom
-            self._cues.add(Color(*theme.WHITE))
-            self._cues.add(_triangle(cue_s, -EDGE, 7 * seconds_per_dp, 12 * up_per_dp))
-        for index, position_s in enumerate(hot_cues_s):
-            if position_s is None:
+        picture, origin_x = self._picture, self._origin_x()
+        shown = (origin_x, picture)
+        if shown == self._shown:
+            return  # not a whole pixel further: the rectangles stay
+        self._shown = shown
+        left_px = self.x - origin_x  # the track pixels inside the widget
+        right_px = left_px + self.width
+        first_tile = math.floor(left_px / TILE_PX)
+        for slot, rectangle in enumerate(self._tile_rectangles):
+            index = first_tile + slot
+            start, end = max(left_px, index * TILE_PX), min(right_px, (index + 1) * TILE_PX)
+            if picture is None or end <= start:
+                rectangle.size = (0, 0)
                 continue
-            self._cues.add(Color(*HOT_CUE_COLOURS[index % len(HOT_CUE_COLOURS)]))
-            self._cues.add(Rectangle(pos=(position_s - seconds_per_dp, -EDGE), size=(2 * seconds_per_dp, 2 * EDGE)))
-            self._cues.add(_triangle(position_s, EDGE, 8 * seconds_per_dp, -14 * up_per_dp))
+            texture = self._tile(index)
+            if rectangle.texture is not texture:
+                rectangle.texture = texture
+            rectangle.pos = (origin_x + start, self.y)
+            rectangle.size = (end - start, self.height)
+            rectangle.tex_coords = region_coords(texture, (start - index * TILE_PX) / TILE_PX,
+                                                 (end - index * TILE_PX) / TILE_PX)
+
+    def _tile(self, index: int):
+        """The texture of tile index (track pixels from index * TILE_PX), painted if need be."""
+        texture = self._tiles.get(index)
+        if texture is not None:
+            self._tiles.move_to_end(index)
+            return texture
+        picture = self._picture
+        texture = picture_texture(lambda: picture.tile(index * TILE_PX, TILE_PX))
+        self.tiles_painted += 1
+        self._tiles[index] = texture
+        while len(self._tiles) > MAX_TILES:
+            self._tiles.popitem(last=False)  # never one that shows: those were used last
+        return texture
 
     # ---- a finger on the record ------------------------------------------------------------------------
     def on_touch_down(self, touch):
@@ -191,9 +205,3 @@ class DetailWaveform(Widget):
     def on_scratch_end(self):
         """The finger lifted."""
 
-
-def _triangle(x: float, base_y: float, half_width: float, reach: float) -> Mesh:
-    """A small flag marking a place: its base on an edge at base_y, its point reach above (or,
-    negative, below) it, in the scaled units."""
-    vertices = [x - half_width, base_y, 0, 0, x + half_width, base_y, 0, 0, x, base_y + reach, 0, 0]
-    return Mesh(vertices=vertices, indices=[0, 1, 2], mode="triangles")

@@ -133,7 +133,8 @@ class Fader(Widget):
 
 
 class ChannelMeter(Widget):
-    """A deck's level as a vertical bar (FLOOR_DB at the bottom, 0 dB at the top)."""
+    """A deck's level as a vertical bar (FLOOR_DB at the bottom, 0 dB at the top). Its shapes are
+    made once (again when it moves or is resized); a new level only resizes the zones' bars."""
 
     level_db = NumericProperty(FLOOR_DB)
     fall_db_per_s = NumericProperty(30.0)
@@ -141,9 +142,17 @@ class ChannelMeter(Widget):
     def __init__(self, **kwargs):
         self._shown_at = time.monotonic()
         super().__init__(**kwargs)
-        for name in ("pos", "size", "level_db"):
-            self.fbind(name, self._redraw)
-        self._redraw()
+        with self.canvas:
+            Color(*theme.RAISED)
+            self._well = RoundedRectangle(radius=[dp(3)])
+            self._zones: list[Rectangle] = []
+            for _zone_top_db, colour in ZONES_DB:
+                Color(*colour)
+                self._zones.append(Rectangle(size=(0, 0)))
+        for name in ("pos", "size"):
+            self.fbind(name, self._place)
+        self.fbind("level_db", self._show)
+        self._place()
 
     def show_level(self, level_db: float) -> None:
         now = time.monotonic()
@@ -154,16 +163,17 @@ class ChannelMeter(Widget):
     def y_for(self, level_db: float) -> float:
         return self.y + self.height * (max(FLOOR_DB, min(0.0, level_db)) - FLOOR_DB) / -FLOOR_DB
 
-    def _redraw(self, *_):
-        self.canvas.clear()
-        with self.canvas:
-            Color(*theme.RAISED)
-            RoundedRectangle(pos=self.pos, size=self.size, radius=[dp(3)])
-            start_db = FLOOR_DB
-            for zone_top_db, colour in ZONES_DB:
-                end_db = min(self.level_db, zone_top_db)
-                if end_db > start_db:
-                    Color(*colour)
-                    bottom, top = self.y_for(start_db), self.y_for(end_db)
-                    Rectangle(pos=(self.x, bottom), size=(self.width, top - bottom))
-                start_db = zone_top_db
+    def _place(self, *_):
+        self._well.pos, self._well.size = self.pos, self.size
+        self._show()
+
+    def _show(self, *_):
+        start_db = FLOOR_DB
+        for (zone_top_db, _colour), bar in zip(ZONES_DB, self._zones):
+            end_db = min(self.level_db, zone_top_db)
+            if end_db > start_db:
+                bottom, top = self.y_for(start_db), self.y_for(end_db)
+                bar.pos, bar.size = (self.x, bottom), (self.width, top - bottom)
+            else:
+                bar.size = (0, 0)
+            start_db = zone_top_db

@@ -122,6 +122,10 @@ class MixerPanel(BoxLayout):
         for deck, level_db in zip(DECKS, levels_db):
             self.ids[f"meter{deck}"].show_level(level_db)
 
+    def live_widgets(self) -> list:
+        """What changes many times a second: the level meters (see DeckPanel.live_widgets)."""
+        return [self.ids.meter1, self.ids.meter2]
+
     def on_set(self, group: str, control: str, value: float):
         """A knob or fader moved."""
 

@@ -1,6 +1,6 @@
 """The Decks app's parts that need no screen: the play position between engine states, fixing a
 beat grid by hand (x2, /2, tap tempo), where tracks come from (demo tracks, the music folder, the
-Mic's takes), and the waveform shapes."""
+Mic's takes). The waveforms' pictures: test_decks_waveform_pictures.py."""
 
 import json
 
@@ -10,7 +10,6 @@ import pytest
 from apps.decks.beat_grid_tools import TapTempo, doubled, halved
 from apps.decks.playhead import Playhead
 from apps.decks.track_sources import demo_tracks, music_tracks, take_tracks
-from apps.decks.waveform_shapes import MAX_STRIP_COLUMNS, band_strips, beat_times_s, pooled_peaks, quads
 from studio.mic.takes import TakeStore
 
 
@@ -101,33 +100,3 @@ def test_the_mics_finished_takes_are_offered(tmp_path):
     store.new_take(8000, 1)  # still recording: not offered
     tracks = take_tracks(store)
     assert [(t.title, t.detail, t.path) for t in tracks] == [("Take 1", "1:05 \u00b7 best take", str(wav))]
-
-
-def test_peaks_are_pooled_to_about_one_column_a_pixel():
-    peaks = np.array([[1, 2, 3], [5, 0, 0], [2, 9, 1], [0, 0, 7], [4, 4, 4]], dtype=np.uint8)
-    pooled, factor = pooled_peaks(peaks, 2.4)
-    assert factor == 2
-    np.testing.assert_array_equal(pooled, [[5, 2, 3], [2, 9, 7], [4, 4, 4]])
-    assert pooled_peaks(peaks, 0.7)[1] == 1
-
-
-def test_a_long_band_is_drawn_in_chunks_that_join_without_a_gap():
-    heights = np.linspace(0, 1, MAX_STRIP_COLUMNS + 100, dtype=np.float32)
-    strips = band_strips(heights, column_width=0.01)
-    assert len(strips) == 2
-    first_vertices, first_indices = strips[0]
-    assert len(first_vertices) == MAX_STRIP_COLUMNS * 2 * 4 and max(first_indices) < 65536
-    last_x_of_first, first_x_of_second = first_vertices[-4], strips[1][0][0]
-    assert last_x_of_first == first_x_of_second  # they share a column
-    # silence still shows, as a thin line
-    assert first_vertices[1] == pytest.approx(0.01) and first_vertices[5] == pytest.approx(-0.01)
-
-
-def test_beats_and_bar_starts_cover_the_track_from_before_the_first_downbeat():
-    times, bar_starts = beat_times_s(120.0, 1.25, 4.0)
-    np.testing.assert_allclose(times, [0.25, 0.75, 1.25, 1.75, 2.25, 2.75, 3.25, 3.75])
-    assert list(bar_starts) == [False, False, True, False, False, False, True, False]
-    assert len(beat_times_s(0.0, 0.0, 10.0)[0]) == 0
-    vertices, indices = quads(np.array([1.0, 2.0]), 0.1)[0]
-    assert vertices[:8] == [1.0, -1.0, 0.0, 0.0, pytest.approx(1.1), -1.0, 0.0, 0.0]
-    assert indices == [0, 1, 2, 2, 3, 0, 4, 5, 6, 6, 7, 4]
