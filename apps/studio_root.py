@@ -11,7 +11,7 @@ import time
 from dataclasses import replace
 
 from kivy.clock import Clock
-from kivy.graphics import Color, Rectangle
+from kivy.graphics import Color, InstructionGroup, Rectangle
 from kivy.metrics import dp
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.floatlayout import FloatLayout
@@ -44,9 +44,13 @@ class StudioRoot(FloatLayout):
         self.started_at = time.monotonic()
         self._poll_event = None
         self._first_start_seen = False  # the first "started" is shown by the status bar, not a banner
-        with self.canvas.before:  # our own background, so screenshots of this widget have it too
-            Color(*theme.BACKGROUND)
-            self._background = Rectangle(pos=self.pos, size=self.size)
+        # The window is cleared to the background colour; a screenshot (export_as_image) gets
+        # this rectangle under it instead. Drawn on every frame it cost a software renderer
+        # about 10 ms a frame, for pixels the clearing had already painted.
+        self._background = Rectangle(pos=self.pos, size=self.size)
+        self._screenshot_background = InstructionGroup()
+        self._screenshot_background.add(Color(*theme.BACKGROUND))
+        self._screenshot_background.add(self._background)
 
         column = BoxLayout(orientation="vertical")
         self.status_bar = StatusBar()
@@ -278,6 +282,14 @@ class StudioRoot(FloatLayout):
     def _show_volume(self) -> None:
         self.status_bar.show_volume(self.client.value("master", "volume_db"),
                                     self.client.value("master", "headphone_cap_db"))
+
+    def export_as_image(self, *args, **kwargs):
+        """As Kivy's, with the window's background under the studio (an Fbo starts transparent)."""
+        self.canvas.before.insert(0, self._screenshot_background)
+        try:
+            return super().export_as_image(*args, **kwargs)
+        finally:
+            self.canvas.before.remove(self._screenshot_background)
 
     def _fit_background(self, *_):
         self._background.pos, self._background.size = self.pos, self.size
