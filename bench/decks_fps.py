@@ -191,8 +191,8 @@ def measure_waveform_fps(progress: Progress) -> Measured:
             f"{figures['multisamples']}, which main.py keeps), so every pixel drawn to it costs the software "
             "renderer several times what it costs in a texture; with it off (the reference run, the same tracks "
             "from the track cache) the same frames draw much faster. Most of what remains with it on is drawn "
-            "for the whole window every frame whatever the screen: clearing and swapping it, the studio's "
-            "background rectangle under everything, and the status bar.",
+            "for the whole window every frame whatever the screen: clearing and swapping it, "
+            "and the status bar.",
             f"The app process used {playing['app_cpu_percent']:.0f}% of a core while the decks played "
             f"({stopped['app_cpu_percent']:.0f}% stopped), Kivy's thread and Mesa's render threads together; "
             f"all of the machine's cores were {playing['machine_busy_percent']:.0f}% busy "

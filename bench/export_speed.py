@@ -5,7 +5,7 @@ a vocal take of the whole song and a demo track as an audio clip, at 120 BPM (3:
 export is the whole job the Export screen runs (studio.export.export_job.export_song): mixdown
 through the drum machine's graph, loudness and true-peak limiting, MP3 320 kbps with tags. The
 reference encodes the finished mix, written as a WAV first, with ffmpeg alone at the same
-bitrate. Each runs in a child process of its own, so its peak memory (ru_maxrss) is its own.
+bitrate. Each runs in a child process of its own, so its peak memory (VmHWM) is its own.
 """
 
 from __future__ import annotations
@@ -39,6 +39,10 @@ started = time.perf_counter()
 result = export_song(song, sys.argv[3], ExportOptions(format="mp3-320", overwrite=True))
 elapsed = time.perf_counter() - started
 peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+# ru_maxrss outlives exec on Linux: a child of a big bench process starts out "as big" as its
+# parent was. VmHWM belongs to this process's own memory, made new at exec.
+with open("/proc/self/status") as status:
+    peak_kb = next((int(line.split()[1]) for line in status if line.startswith("VmHWM:")), peak_kb)
 print(elapsed, peak_kb, result.duration_s, result.lufs, result.true_peak_dbtp)
 """
 
@@ -163,7 +167,7 @@ def measure_export(progress: Progress) -> Measured:
             "played whole, not copied from its first loops)", f"{uneven_s:.2f} s (one run)",
             f"ffmpeg alone: {alone_s:.2f} s", ratio(uneven_s, alone_s)),
         Row("Faster than real time", f"{SONG_S / export_s:.1f}x", f"ffmpeg alone: {SONG_S / alone_s:.1f}x", ""),
-        Row("Peak memory of the export process (ru_maxrss)",
+        Row("Peak memory of the export process (its own high-water mark, VmHWM)",
             f"median {statistics.median(export_kb) / 1024:.0f} MiB (min {min(export_kb) / 1024:.0f}, "
             f"max {max(export_kb) / 1024:.0f})",
             f"ffmpeg alone: {max(alone_kb) / 1024:.0f} MiB", ratio(max(export_kb), max(alone_kb))),
@@ -171,6 +175,9 @@ def measure_export(progress: Progress) -> Measured:
     notes = [
         f"Median of {RUNS} runs, each export in a fresh Python process (its start-up not counted; "
         "ffmpeg's own start-up is counted).",
+        "Peak memory is the export process's own high-water mark (/proc/self/status VmHWM). Its ru_maxrss "
+        "is not: on Linux that figure survives exec, so a child of the big bench process started out as big "
+        "as its parent (the 1.8 GB of earlier full runs).",
         "The issue's target is 1.2x ffmpeg alone. The export does more than encode: it renders the beat "
         "through the drum machine's graph, mixes, measures loudness and true peak (4x oversampled) and "
         "limits, before the same encode; the exact check of the result runs while the encoder works.",
