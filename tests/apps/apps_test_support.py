@@ -9,6 +9,7 @@ import zlib
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from studio.controls import check_action, default_values
@@ -116,18 +117,26 @@ class FakeEngineClient:
 
 
 def png_facts(path) -> tuple[int, int, int]:
-    """(width, height, distinct byte values in the pixel data) of a PNG, without PIL."""
-    with open(path, "rb") as file:
-        data = file.read()
-    assert data[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
-    width, height = struct.unpack(">II", data[16:24])
-    pixels, offset = b"", 8
+    """(width, height, distinct byte values in the pixels) of a PNG written by export_to_png."""
+    pixels = png_pixels(path)
+    return pixels.shape[1], pixels.shape[0], len(np.unique(pixels))
+
+
+def png_pixels(path) -> np.ndarray:
+    """A PNG written by Kivy's export_to_png as (rows, columns, 4) uint8, top row first. Only
+    what that writer makes: 8-bit RGBA, no interlacing, no row filters."""
+    data = Path(path).read_bytes()
+    width, height, depth, colour_type, _, _, interlace = struct.unpack(">IIBBBBB", data[16:29])
+    assert (depth, colour_type, interlace) == (8, 6, 0), "not an 8-bit RGBA PNG as export_to_png writes"
+    compressed, offset = b"", 8
     while offset < len(data):
         length, kind = struct.unpack(">I4s", data[offset:offset + 8])
         if kind == b"IDAT":
-            pixels += data[offset + 8:offset + 8 + length]
+            compressed += data[offset + 8:offset + 8 + length]
         offset += 12 + length
-    return width, height, len(set(zlib.decompress(pixels)))
+    rows = np.frombuffer(zlib.decompress(compressed), dtype=np.uint8).reshape(height, 1 + width * 4)
+    assert not rows[:, 0].any(), "a PNG with row filters: read it with an image library"
+    return rows[:, 1:].reshape(height, width, 4)
 
 
 def check_screenshot(path: Path, expected_size: tuple[int, int]) -> None:

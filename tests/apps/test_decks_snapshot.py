@@ -10,7 +10,7 @@ from tests.apps.apps_test_support import skip_module_without_display
 skip_module_without_display()
 
 from tests.apps.studio_touch_case import StudioTouchCase  # noqa: E402
-from tests.apps.test_decks_support import png_pixels  # noqa: E402
+from tests.apps.apps_test_support import png_pixels  # noqa: E402
 
 pytestmark = pytest.mark.ui
 

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import itertools
 import os
-import struct
 import tempfile
-import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,23 +21,6 @@ from tests.apps.studio_touch_case import StudioTouchCase
 
 # The decks' messages are recorded by FakeEngineClient itself (the launcher opens Decks too).
 FakeDecksClient = FakeEngineClient
-
-
-def png_pixels(path) -> np.ndarray:
-    """A PNG written by Kivy's export_to_png as (rows, columns, 4) uint8, top row first. Only
-    what that writer makes: 8-bit RGBA, no interlacing, no row filters."""
-    data = Path(path).read_bytes()
-    width, height, depth, colour_type, _, _, interlace = struct.unpack(">IIBBBBB", data[16:29])
-    assert (depth, colour_type, interlace) == (8, 6, 0), "not an 8-bit RGBA PNG as export_to_png writes"
-    compressed, offset = b"", 8
-    while offset < len(data):
-        length, kind = struct.unpack(">I4s", data[offset:offset + 8])
-        if kind == b"IDAT":
-            compressed += data[offset + 8:offset + 8 + length]
-        offset += 12 + length
-    rows = np.frombuffer(zlib.decompress(compressed), dtype=np.uint8).reshape(height, 1 + width * 4)
-    assert not rows[:, 0].any(), "a PNG with row filters: read it with an image library"
-    return rows[:, 1:].reshape(height, width, 4)
 
 
 # ---- tracks as the TrackLoader hands them over ----------------------------------------------------------

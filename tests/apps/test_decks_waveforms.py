@@ -17,7 +17,8 @@ from apps.decks.deck_look import (  # noqa: E402
     BAND_COLOURS, BAR_LINE_COLOUR, BEAT_LINE_COLOUR, DECK_ACCENTS, WAVEFORM_BACKGROUND,
 )
 from apps.decks.waveform_pictures import HEIGHT_USED, SILENCE_HEIGHT, beat_times_s  # noqa: E402
-from tests.apps.test_decks_support import DecksTouchCase, FakeDecksClient, png_pixels, wavy_peaks  # noqa: E402
+from tests.apps.apps_test_support import png_pixels  # noqa: E402
+from tests.apps.test_decks_support import DecksTouchCase, FakeDecksClient, wavy_peaks  # noqa: E402
 
 pytestmark = pytest.mark.ui
 

@@ -11,6 +11,7 @@ from studio.beats.pad_sounds import PadSounds
 from studio.controls import check_action
 from studio.engine.studio_graph import StudioGraph
 from tests.studio.signals import onsets
+from tests.studio.take_render import play_take_alone
 
 SR = 48000
 BLOCK = 256
@@ -58,20 +59,7 @@ def test_a_trimmed_take_is_silent_outside_what_is_kept_and_fades_at_its_edges(tm
     take = np.full(SR, 0.5, dtype=np.float32)  # a second of steady sound
     path = tmp_path / "take.wav"
     soundfile.write(path, take, SR, subtype="FLOAT")
-    holder = {}
-
-    def build(server):
-        graph = StudioGraph(server, values={("master", "volume_db"): 0.0, ("master", "headphone_cap_db"): 0.0})
-        holder["graph"] = graph
-        return graph.master.limited
-
-    def between(block):
-        if block == 4:
-            player = holder["graph"].take_player
-            player.load(str(path), 0, SR, keep_s=(0.2, 0.7), fades_s=(0.1, 0.0))
-            player.start(with_backing=False)
-
-    left, _ = render_manual(build, 1.2, SR, BLOCK, between_blocks=between)
+    left, _, _ = play_take_alone(path, 0, SR, 1.2, keep_s=(0.2, 0.7), fades_s=(0.1, 0.0))
     start = 4 * BLOCK + 1 + 48  # + the master bus's 1 ms look-ahead
     level = np.abs(left[start:start + SR])
     assert level[:int(0.2 * SR) - 10].max() < 1e-3  # trimmed off the front

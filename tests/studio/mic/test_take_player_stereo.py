@@ -6,11 +6,9 @@ import numpy as np
 import pytest
 import soundfile
 
-from studio.audio.render import render_manual
-from studio.engine.studio_graph import StudioGraph
+from tests.studio.take_render import BLOCK, play_take_alone
 
 FILE_RATE = 48000
-BLOCK = 256
 
 
 def zero_crossings_hz(signal: np.ndarray, rate: int) -> float:
@@ -19,20 +17,7 @@ def zero_crossings_hz(signal: np.ndarray, rate: int) -> float:
 
 
 def play(path, skip_frames: int, rate: int, seconds: float = 0.6):
-    holder = {}
-
-    def build(server):
-        graph = StudioGraph(server, values={("master", "volume_db"): 0.0, ("master", "headphone_cap_db"): 0.0})
-        holder["graph"] = graph
-        return graph.master.limited
-
-    def between(block):
-        if block == 4:
-            holder["duration_s"] = holder["graph"].take_player.load(str(path), skip_frames, rate)
-            holder["graph"].take_player.start(with_backing=False)
-
-    left, right = render_manual(build, seconds, rate, BLOCK, between_blocks=between)
-    return left, right, holder["duration_s"]
+    return play_take_alone(path, skip_frames, rate, seconds)
 
 
 @pytest.mark.parametrize("engine_rate", [48000, 44100])
