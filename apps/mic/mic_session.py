@@ -9,6 +9,7 @@ keeps them), then saved with it; with a take selected, the pad shows and edits t
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Callable
 
@@ -23,6 +24,9 @@ from studio.mic.takes import TakeInfo, TakeStore
 
 TOO_QUIET_DB = -40.0  # a voice peaking below this while recording is hard to hear in a mix
 BACKING_VALUES = {name: value for value, name in MIC_BACKINGS.items()}
+# The engine loads a take and says it plays it well within this; a state without it sooner may
+# simply have been sent before the engine read the request.
+PLAY_START_TIMEOUT_S = 5.0
 
 
 def lyrics_draft_path() -> Path:
@@ -38,6 +42,10 @@ class MicSession:
         self.recording = False  # Record was asked for and not stopped
         self.selected_take_id: str | None = None
         self._playing: str | None = None
+        self._playing_path = ""  # what the engine says it plays (EngineState.take_playing) for it
+        self._playing_seen = False  # the engine has said so at least once
+        self._play_asked_at_s = 0.0
+        self.clock_s = time.monotonic
         self._punch: tuple[str, float, float] | None = None  # (take_id, from_s, to_s) being punched into
         self._takes: list[TakeInfo] = []
         self._draft = self._read_draft()
@@ -215,6 +223,8 @@ class MicSession:
         self.client.play_take(str(self.store.wav_path(take_id)), take.align_frames, backing,
                               take.kept_span_s(), (take.fade_in_s, take.fade_out_s))
         self._playing = take_id
+        self._playing_path, self._playing_seen = str(self.store.wav_path(take_id)), False
+        self._play_asked_at_s = self.clock_s()
         self._tell("playing")
 
     def stop_playback(self) -> None:
@@ -224,8 +234,16 @@ class MicSession:
             self._tell("playing")
 
     def show_state(self, state) -> None:
-        """The engine's state: notices when a take has played to its end."""
-        if self._playing is not None and not state.take_playing:
+        """The engine's state: notices when a take has played to its end (or something else plays).
+        Until the engine has said it plays the take, a state without it is not an end: it may
+        have been sent before the engine read the request (the engine's own error says if it
+        could not play it; after PLAY_START_TIMEOUT_S the take counts as ended)."""
+        if self._playing is None:
+            return
+        if state.take_playing == self._playing_path:
+            self._playing_seen = True
+            return
+        if self._playing_seen or self.clock_s() - self._play_asked_at_s > PLAY_START_TIMEOUT_S:
             self._playing = None
             self._tell("playing")
 

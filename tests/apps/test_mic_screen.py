@@ -265,6 +265,8 @@ class TakesTest(MicTouchCase):
         self.assertEqual(self.client.takes_played[-1], None)
         self.assertFalse(row.playing)
         self.tap(row.ids.play_button)
+        self.poll()  # the engine says it plays it
+        self.assertTrue(row.playing)
         self.client.state.take_playing = ""  # it played to its end
         self.poll()
         self.assertFalse(row.playing)

@@ -70,6 +70,7 @@ def test_takes_play_with_their_backing_rename_best_delete_and_undo(session):
     session.play_take(first.take_id)
     assert session.client.takes_played[-1] == (str(session.store.wav_path(first.take_id)), 1234, "beat")
     assert session.playing_take_id == first.take_id
+    session.show_state(session.client.state)  # the engine says it plays it
     session.client.state.take_playing = ""  # it played to its end
     session.show_state(session.client.state)
     assert session.playing_take_id is None
@@ -110,3 +111,26 @@ def test_a_punch_in_plays_the_take_up_to_its_start_and_joins_the_new_part(sessio
     assert names[0] == "Take 1 (punched in)" and len(names) == 3
     assert session.selected_take_id == session.takes()[0].take_id
     assert not session.punching_in and not session.recording
+
+
+def test_a_state_sent_before_the_engine_started_the_take_is_not_its_end(session):
+    take = make_take(session.store)
+    session.refresh_takes()
+    now_s = [100.0]
+    session.clock_s = lambda: now_s[0]
+    session.play_take(take.take_id)
+    session.client.state.take_playing = ""  # a state from before the engine read the request
+    session.show_state(session.client.state)
+    assert session.playing_take_id == take.take_id
+    session.client.state.take_playing = str(session.store.wav_path(take.take_id))
+    session.show_state(session.client.state)
+    session.client.state.take_playing = ""
+    session.show_state(session.client.state)
+    assert session.playing_take_id is None  # played to its end
+    session.play_take(take.take_id)
+    session.client.state.take_playing = ""  # the engine never says it plays it (its error says why)
+    session.show_state(session.client.state)
+    assert session.playing_take_id == take.take_id
+    now_s[0] += 5.1
+    session.show_state(session.client.state)
+    assert session.playing_take_id is None
