@@ -68,11 +68,14 @@ class BeatsRealEngineTest(BeatsTouchCase):
         client.start()
         root = None
         try:
-            from studio.beats.model import Beat
+            from studio.beats.model import Beat, Pattern
             from tests.apps.test_beats_render import make_click_kit
 
             kit_folder = make_click_kit(self.tmp_path / "click-kit")  # short clicks: onsets easy to find
-            self.open_beats(Beat(kit=str(kit_folder)), client=client)
+            # A slow, two-bar loop (8 s): the eight taps fit in one pass even on a busy machine.
+            beat = Beat(kit=str(kit_folder), bpm=60.0)
+            beat.patterns["A"] = Pattern.empty("A", 32)
+            self.open_beats(beat, client=client)
             root = self.root
             root.start_polling()
             self.wait_for(lambda: client.state.backend != "starting", what="the engine's first state")
@@ -97,7 +100,7 @@ class BeatsRealEngineTest(BeatsTouchCase):
             self.wait_for(lambda: not client.state.beats_playing, what="the beat to stop")
             self.assertEqual(self.ids.transport.record_text, "Record")
             self.assertTrue(any(tick % 24 for tick in row_hits(0)), "quantise off keeps hits between steps")
-            rendered = render_beat(self.beat, self.tmp_path / "recorded.wav", bars=1, kit=load_kit(kit_folder))
+            rendered = render_beat(self.beat, self.tmp_path / "recorded.wav", bars=2, kit=load_kit(kit_folder))
             audio, rate = soundfile.read(rendered.path, always_2d=True)
             expected = sorted({hit.sample + PLAYBACK_OFFSET_SAMPLES for hit in song_hits(self.beat, rate)})
             # Eight taps; two of them on the same tick (a slow machine's taps can go round the loop) are one rise.
