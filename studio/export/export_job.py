@@ -131,18 +131,18 @@ def export_song(song: Song, out_dir: str | os.PathLike, options: ExportOptions |
             mastered.lufs, mastered.true_peak_dbtp = measure(mastered.mix, options.sample_rate, cancel)
             if mastered.true_peak_dbtp > ceiling_dbtp:
                 mastered = lowered(mastered, ceiling_dbtp, options.sample_rate)
-            written = _write_files(song, mastered, mix_path, stem_paths, midi_path, options, tags, progress, cancel)
+            _write_files(song, mastered, mix_path, stem_paths, midi_path, options, tags, progress, cancel)
             break
         check = _MixCheck(mastered, options.sample_rate, ceiling_dbtp)
         try:
-            written = _write_files(song, mastered, mix_path, stem_paths, midi_path, options, tags, progress, cancel,
-                                   check.passed)
+            _write_files(song, mastered, mix_path, stem_paths, midi_path, options, tags, progress, cancel,
+                         check.passed)
             break
         except _PeakOver as over:
             aim_lower_db += over.peak_dbtp - ceiling_dbtp + 0.01
         finally:
             check.stop()
-    del mixed, written
+    del mixed
     if progress:
         progress(1.0, "Done")
     return ExportResult(mix_path, [path for _, path in stem_paths], midi_path, mastered.lufs,
@@ -192,7 +192,7 @@ class _MixCheck:
 
 def _write_files(song: Song, mastered: Mastered, mix_path: Path, stem_paths: list[tuple[str, Path]],
                  midi_path: Path | None, options: ExportOptions, tags: Tags, progress: Progress | None,
-                 cancel: Cancel | None, mix_ready: Callable[[], None] | None = None) -> list[Path]:
+                 cancel: Cancel | None, mix_ready: Callable[[], None] | None = None) -> None:
     """The mix (taking its name once mix_ready() allows), the stems and the MIDI file; all or
     nothing: after any error or cancel, the files this export made are taken away again."""
     files = [(mix_path, mastered.mix)] + [(path, audio) for (_, path), (_, audio) in zip(stem_paths, mastered.stems)]
@@ -226,7 +226,6 @@ def _write_files(song: Song, mastered: Mastered, mix_path: Path, stem_paths: lis
             with contextlib.suppress(OSError):
                 path.unlink()
         raise
-    return written
 
 
 def set_exporter(options: ExportOptions) -> Callable:
