@@ -48,7 +48,9 @@ class Singer:
         self.first_click_frame = None
         self.sing_at_frame = None
         self.sung = threading.Event()
+        self.xruns = 0
         self.client.set_process_callback(self._process)
+        self.client.set_xrun_callback(self._count_xrun)
         self.client.activate()
 
     def connect(self, round_trip_frames: int):
@@ -75,12 +77,17 @@ class Singer:
         if last >= len(self.phrase):
             self.sung.set()
 
+    def _count_xrun(self, delayed_usecs):
+        self.xruns += 1
+
     def close(self):
         self.client.deactivate()
         self.client.close()
 
 
-def test_a_voice_sung_in_time_lands_in_time_in_the_take(jack_server):
+def sing_a_take(jack_server):
+    """Record one take with the Singer singing into it; returns the take's details, its audio,
+    the JACK round trip and the dropouts JACK reported to the Singer while it was connected."""
     engine = start_engine(buffer_size=256)
     singer = None
     try:
@@ -105,24 +112,41 @@ def test_a_voice_sung_in_time_lands_in_time_in_the_take(jack_server):
         if singer is not None:
             singer.close()
         engine.stop()
-
     take = saved[0].data["take"]
     audio, rate = soundfile.read(TakeStore().wav_path(take["take_id"]), dtype="float32")
     assert rate == SR
+    return take, audio, round_trip, singer.xruns
+
+
+def where_and_how_alike(take: dict, audio: np.ndarray) -> tuple[int, float]:
+    """Where the phrase is in the take relative to the song's start (frames, early or late: the
+    peak of the cross-correlation), and how alike the two are there (1.0: the same)."""
     phrase = voice()
     align = take["align_frames"]
-    song = audio[align:]  # the take as it lines up with the song
-    assert len(song) >= len(phrase)
-    # Where the phrase is in the take, early or late: the peak of the cross-correlation.
+    assert len(audio) - align >= len(phrase)
     early = min(align, ALIGN_TOLERANCE_FRAMES)
     window = audio[align - early: align + len(phrase) + SR // 2]
     correlation = np.correlate(window, phrase, mode="valid")
     lag = int(np.argmax(correlation)) - early
-    print(f"take: {len(audio)} frames, align {take['align_frames']}, phrase at {lag} frames "
-          f"({lag / SR * 1000:.2f} ms) from the song's start; JACK round trip {round_trip} frames")
-    assert abs(lag) <= ALIGN_TOLERANCE_FRAMES
     sung = audio[align + lag:align + lag + len(phrase)]
     similarity = float(np.dot(sung, phrase) / (np.linalg.norm(sung) * np.linalg.norm(phrase)))
+    return lag, similarity
+
+
+def test_a_voice_sung_in_time_lands_in_time_in_the_take(jack_server):
+    # The dummy driver on a shared machine drops a block now and then (see DESIGN.md: even an
+    # empty client counts xruns). A dropped block while the phrase is sung cuts a piece out of
+    # it, which says nothing about the studio, so such a take is sung again, up to three times.
+    # A take that is wrong with no dropout reported fails at once.
+    for attempt in range(1, 4):
+        take, audio, round_trip, xruns = sing_a_take(jack_server)
+        lag, similarity = where_and_how_alike(take, audio)
+        print(f"attempt {attempt}: take {len(audio)} frames, align {take['align_frames']}, phrase at {lag} "
+              f"frames ({lag / SR * 1000:.2f} ms) from the song's start, similarity {similarity:.4f}; "
+              f"JACK round trip {round_trip} frames; {xruns} xruns while singing")
+        if (abs(lag) <= ALIGN_TOLERANCE_FRAMES and similarity > 0.99) or xruns == 0:
+            break
+    assert abs(lag) <= ALIGN_TOLERANCE_FRAMES
     assert similarity > 0.99  # the voice, unchanged: recorded dry, at unity gain
 
 
