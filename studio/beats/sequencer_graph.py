@@ -73,6 +73,7 @@ class Sequencer:
         # MIDI note-ons play pads in the graph, in the audio block they arrive in. pyo only
         # receives MIDI on JACK; under other servers these stay silent (tests inject events).
         notes = midi_notes or PadSounds.silent().midi_notes
+        self.midi_notes = list(notes)
         self.midi_in = [pyo.Notein(poly=1, scale=0, first=note, last=note) for note in notes]
         for notein in self.midi_in:
             notein.setStealing(True)  # a new hit always plays, even if the last note-off was lost
@@ -263,6 +264,7 @@ class Sequencer:
         self._wire_chokes()
 
     def set_midi_notes(self, notes: list[int]) -> None:
+        self.midi_notes = list(notes)
         for notein, note in zip(self.midi_in, notes):
             notein.setFirst(note)
             notein.setLast(note)

@@ -72,6 +72,7 @@ class EngineClient:
         self._resync = threading.Event()  # a command was dropped: send every value again
         self.restarts = 0
         self.dropped_commands = 0
+        self._listeners: list = []
 
     # --- the app's calls ----------------------------------------------------------------
     def start(self) -> None:
@@ -88,7 +89,14 @@ class EngineClient:
                 self._values[(group, control)] = action.value
             queues = self._queues
         self._send(queues, action)
+        for listener in self._listeners:
+            listener(action)
         return action
+
+    def add_listener(self, listener) -> None:
+        """listener(message) is called, on the caller's thread, with every Action and SetBeat
+        sent: the MIDI controllers follow the tempo and the beat's start this way, at once."""
+        self._listeners.append(listener)
 
     def set_beat(self, beat) -> None:
         """Have the engine play this beat (studio.beats.model.Beat); returns at once."""
@@ -97,6 +105,8 @@ class EngineClient:
             self._beat = beat
             queues = self._queues
         self._send(queues, SetBeat(beat))
+        for listener in self._listeners:
+            listener(SetBeat(beat))
 
     def play_take(self, path: str, skip_frames: int, backing: str = "none",
                   keep_s: tuple[float, float] | None = None, fades_s: tuple[float, float] = (0.0, 0.0)) -> None:

@@ -389,6 +389,8 @@ class LiveEngine:
             counting_in=g.sequencer.counting_in,
             beat_step=g.beat_step(),
             kit_name=self.beat.kit,
+            pad_notes=tuple(g.sequencer.midi_notes),
+            jack_name=self.server_name if self.backend == "jack" else "",
             beat_bpm=self.beat.bpm,
             meter_db=(round(left_db, 1), round(right_db, 1)),
             limiter_reduction_db=round(g.master.limiter_reduction_db(), 1),

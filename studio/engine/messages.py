@@ -92,6 +92,8 @@ class EngineState:
     counting_in: bool = False
     beat_step: int = -1  # the song step the beat sequencer is on; -1 when stopped
     kit_name: str = ""  # the kit the pads play
+    pad_notes: tuple[int, ...] = ()  # the MIDI note that plays each drum pad, pad 1 first
+    jack_name: str = ""  # the engine's client name on JACK ("" when not on JACK): MIDI is wired to it
     beat_bpm: float = 0.0  # the tempo of the beat the sequencer plays
     meter_db: tuple[float, float] = (SILENCE_DB, SILENCE_DB)  # peak level of the output, per side
     limiter_reduction_db: float = 0.0  # how much the safety limiter is turning down (>= 0)

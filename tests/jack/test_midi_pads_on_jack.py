@@ -1,9 +1,11 @@
-"""A MIDI pad controller on a real JACK server: note-ons play the kit's pads, in time."""
+"""A MIDI pad controller on a real JACK server: note-ons play the kit's pads, in time, through
+the controller process (which finds the device itself and passes its pad notes on)."""
 
 import threading
 
 import jack
 
+from studio.midi.controller_client import ControllerClient
 from tests.jack.port_recorder import PortRecorder
 from tests.jack.test_engine_on_jack import start_engine
 from tests.studio.signals import onsets
@@ -44,15 +46,20 @@ class MidiSender:
         self.client.close()
 
 
-def test_a_note_on_plays_its_pad_within_one_buffer_plus_1_ms(jack_server):
+def test_a_note_on_plays_its_pad_within_one_buffer_plus_1_ms(jack_server, tmp_path):
     engine = start_engine(buffer_size=256)
+    controllers = ControllerClient(engine, maps_folder=str(tmp_path))
+    controllers.start()
     sender = recorder = None
     try:
         engine.act("master", "volume_db", 0)
         engine.act("master", "headphone_cap_db", 0)
         wait_for(lambda: "ward-studio:input" in jack_server.ports(), what="the engine's MIDI input")
         sender = MidiSender()
-        sender.client.connect(sender.port, "ward-studio:input")
+        wait_for(lambda: [d.name for d in controllers.status.devices] == ["ward-test-midi-pads:out"],
+                 what="the pad controller to be found")
+        wait_for(lambda: [p.name for p in sender.client.get_all_connections("ward-studio-midi:to-engine")]
+                 == ["ward-studio:input"], what="the pads wired to the engine")
         recorder = PortRecorder("ward-studio:output_1", 400 * 256 / 48000)
         wait_for(lambda: recorder.first_frame is not None, what="the recording to start")
         sender.send()
@@ -61,6 +68,7 @@ def test_a_note_on_plays_its_pad_within_one_buffer_plus_1_ms(jack_server):
         for client in (sender, recorder):
             if client is not None:
                 client.close()
+        controllers.stop()
         engine.stop()
 
     found = onsets(recorder.audio, threshold=1e-3, min_gap=1000)

@@ -1,0 +1,1 @@
+"""MIDI controllers, clock and tempo sharing."""
