@@ -33,6 +33,7 @@ def main(argv=None) -> int:
     from apps.preferences import load_preferences
     from studio.controls import CONTROLS
     from studio.engine.client import EngineClient
+    from studio.midi.controller_client import ControllerClient
     from studio.settings import load_settings
 
     options = parse_options(sys.argv[1:] if argv is None else argv)
@@ -49,6 +50,10 @@ def main(argv=None) -> int:
     client.act("master", "headphone_cap_db", cap_db)
     client.act("master", "volume_db", min(CONTROLS[("master", "volume_db")].default, cap_db))
     client.start()
+    # MIDI controllers, MIDI clock and Link in a process of their own (see studio.midi).
+    controllers = ControllerClient(client)
+    controllers.set_sync(preferences.midi_clock_out, preferences.midi_clock_in, preferences.link)
+    controllers.start()
     try:
         _configure_kivy(options)
         from apps.app import WardStudioApp
@@ -60,10 +65,12 @@ def main(argv=None) -> int:
             first_screen=options.first_screen,
             screenshot_path=options.screenshot_path,
             notes=[note for note in (settings_problem, preferences_problem) if note],
+            controllers=controllers,
         )
         app.run()
         return app.exit_code
     finally:
+        controllers.stop()
         client.stop()
 
 

@@ -26,9 +26,10 @@ class WardStudioApp(App):
     title = "Ward Studio"
 
     def __init__(self, client, settings, preferences, first_screen="launcher",
-                 screenshot_path=None, notes=(), **kwargs):
+                 screenshot_path=None, notes=(), controllers=None, **kwargs):
         super().__init__(**kwargs)
         self.client = client
+        self.controllers = controllers  # the MIDI controllers, or None
         self.audio_settings = settings
         self.preferences = preferences
         self.first_screen = first_screen
@@ -43,7 +44,7 @@ class WardStudioApp(App):
         Window.bind(on_keyboard=self._on_keyboard)
         return StudioRoot(client=self.client, settings=self.audio_settings,
                           preferences=self.preferences, first_screen=self.first_screen,
-                          notes=self.notes)
+                          notes=self.notes, controllers=self.controllers)
 
     def on_start(self):
         self.root.start_polling()

@@ -1,7 +1,7 @@
 """Settings the touch app keeps for itself, in a small JSON file next to the audio settings.
 
-Today that is the headphone volume cap: a control in the engine, but one a mentor expects to
-stay set from one session to the next. Pure Python (no kivy), so main.py can read it before
+The headphone volume cap (a control in the engine, but one a mentor expects to stay set from
+one session to the next) and the MIDI sync choices. Pure Python (no kivy), so main.py can read it before
 the engine starts and hand the cap to it from the first block of audio.
 """
 
@@ -21,6 +21,11 @@ HEADPHONE_CAP = CONTROLS[("master", "headphone_cap_db")]
 @dataclass(frozen=True)
 class Preferences:
     headphone_cap_db: float = HEADPHONE_CAP.default
+    # MIDI sync (a mentor setting, see studio.midi): send MIDI clock, follow one device's clock
+    # (its name; "" for none), share the tempo with other apps on the network (Link, off by default).
+    midi_clock_out: bool = False
+    midi_clock_in: str = ""
+    link: bool = False
 
 
 def preferences_path() -> Path:
@@ -29,6 +34,11 @@ def preferences_path() -> Path:
 
 def check_preferences(preferences: Preferences) -> Preferences:
     check_action("master", "headphone_cap_db", preferences.headphone_cap_db)  # says the range
+    for name in ("midi_clock_out", "link"):
+        if not isinstance(getattr(preferences, name), bool):
+            raise ValueError(f"{name} must be true or false, got {getattr(preferences, name)!r}")
+    if not isinstance(preferences.midi_clock_in, str):
+        raise ValueError(f"midi_clock_in must be a device name, got {preferences.midi_clock_in!r}")
     return preferences
 
 

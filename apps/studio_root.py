@@ -30,15 +30,20 @@ POLL_HZ = 20
 # Engine event kinds and how loud the banner should be about them.
 EVENT_BANNER_KINDS = {"error": "error", "device_lost": "error", "restarted": "warning",
                       "notice": "notice", "started": "notice", "take_recovered": "warning"}
+# What the MIDI controllers say (studio.midi.controller_messages.ControllerEvent) and how it shows.
+CONTROLLER_BANNER_KINDS = {"plugged_in": "notice", "unplugged": "notice", "learned": "done", "problem": "error"}
 LAZY_SCREENS = ("beats", "decks", "mic", "export")  # built the first time they open (see beats_screen below)
 DECKS_PLAY_ON = "The decks play on. Open Decks and tap Stop both to stop them."
 
 
 class StudioRoot(FloatLayout):
     def __init__(self, client, settings: AudioSettings, preferences: Preferences,
-                 first_screen: str = "launcher", transition_s: float = 0.15, notes=(), **kwargs):
+                 first_screen: str = "launcher", transition_s: float = 0.15, notes=(), controllers=None,
+                 **kwargs):
+        """controllers: the MIDI controllers (studio.midi.controller_client.ControllerClient), or None."""
         super().__init__(**kwargs)
         self.client = client
+        self.controllers = controllers
         self.settings = settings
         self.preferences = preferences
         self.started_at = time.monotonic()
@@ -268,6 +273,20 @@ class StudioRoot(FloatLayout):
             self._decks_screen.take_events(events)
         for event in events:
             self.show_event(event)
+        self._take_controller_events()
+
+    def _take_controller_events(self) -> None:
+        controllers = self.controllers
+        if controllers is None:
+            return
+        while controllers.events:
+            event = controllers.events.popleft()
+            if event.kind == "tempo":
+                self.beats_screen.follow_tempo(event.data["bpm"])
+                continue
+            kind = CONTROLLER_BANNER_KINDS.get(event.kind)
+            if kind is not None:
+                self.banner.show(event.message, kind)
 
     def show_event(self, event) -> None:
         if event.kind == "started" and not self._first_start_seen:

@@ -1,7 +1,8 @@
 """MIDI-to-sound latency on a real JACK server (section 10).
 
-A JACK client sends note-ons to the engine's MIDI input, one every NOTE_GAP_S, each at a
-different frame inside its audio block; a second client records the engine's output with the
+A JACK client, found by the controller process as a pad controller, sends note-ons, one every
+NOTE_GAP_S, each at a different frame inside its audio block (the controller process passes
+them on to the engine's MIDI input within the same block); a second client records the engine's output with the
 JACK frame time of every block. The latency of a note is the frame its sound starts on minus
 the frame its event was sent on.
 """
@@ -9,6 +10,7 @@ the frame its event was sent on.
 from __future__ import annotations
 
 import statistics
+import tempfile
 import threading
 
 import numpy as np
@@ -73,16 +75,23 @@ def _latencies(recorder: PortRecorder, sent_at_frames: list[int]) -> list[int]:
 def measure_midi_latency(progress: Progress) -> Measured:
     record_s = NOTES * NOTE_GAP_S + 1.0
     with jack_server() as server:
+        from studio.midi.controller_client import ControllerClient
+
         engine = _engine_client("jack")
+        controllers = ControllerClient(engine, maps_folder=tempfile.mkdtemp(prefix="ward-bench-controllers-"))
         sender = recorder = None
         try:
             engine.start()
+            controllers.start()
             wait_for(lambda: engine.state.backend == "jack", ENGINE_START_TIMEOUT_S, "the engine on JACK")
             engine.act("master", "headphone_cap_db", 0)
             engine.act("master", "volume_db", 0)
             wait_for(lambda: "ward-studio:input" in server.ports(), 10, "the engine's MIDI input")
             sender = NoteSender()
-            sender.client.connect(sender.port, "ward-studio:input")
+            wait_for(lambda: [d.name for d in controllers.status.devices] == ["ward-bench-midi-sender:out"], 10,
+                     "the pad controller found")
+            wait_for(lambda: [p.name for p in sender.client.get_all_connections("ward-studio-midi:to-engine")]
+                     == ["ward-studio:input"], 10, "the pads wired to the engine")
             recorder = PortRecorder("ward-studio:output_1", record_s, "ward-bench-midi-recorder")
             wait_for(lambda: recorder.first_frame is not None, 5, "the recording to start")
             progress(f"midi latency: {NOTES} notes, {NOTE_GAP_S:g} s apart")
@@ -93,6 +102,7 @@ def measure_midi_latency(progress: Progress) -> Measured:
             for client in (sender, recorder):
                 if client is not None:
                     client.close()
+            controllers.stop()
             engine.stop()
     latencies = _latencies(recorder, sent)
     to_ms = 1000.0 / SAMPLE_RATE_HZ
@@ -107,7 +117,10 @@ def measure_midi_latency(progress: Progress) -> Measured:
                   f"one JACK buffer: {BUFFER_FRAMES} frames ({BUFFER_FRAMES * to_ms:.2f} ms); "
                   f"the issue's limit, a buffer + 1 ms: {limit} frames",
                   f"max is {worst / BUFFER_FRAMES:.2f} buffers")],
-        notes=["Each note is sent at a different frame inside its block (0, 37, 74 ... frames in), so the figures "
+        notes=["The notes take the way a real controller's do: into the controller process's JACK client (its own "
+               "process, studio/midi/jack_midi.py), which passes pad notes on to the engine's MIDI input in the same "
+               "JACK cycle, at the same frame (JACK runs it before the engine, as its output feeds the engine).",
+               "Each note is sent at a different frame inside its block (0, 37, 74 ... frames in), so the figures "
                "cover the whole range of where in a block a note can arrive.",
                "JACK hands a block's MIDI to the engine with that block's audio: pyo's Notein triggers on the "
                "event's own frame, so the sound starts within the same block, one sample after (the pad voice's "

@@ -70,6 +70,7 @@ SECTIONS = [
     Section("deck_fps", "16. Decks waveforms: frame rate with both decks playing", "decks_fps:measure_waveform_fps",
             needs_display=True),
     Section("export", "17. Exporting a 3-minute song to MP3", "export_speed:measure_export"),
+    Section("midi_flood", "18. MIDI controllers: a flood of MIDI, and clock out's timing", "midi_flood:measure_midi_flood"),
 ]
 
 _started_at = time.monotonic()

@@ -13,7 +13,8 @@ purpose=${1:-run}
 packages=(libgl1 libjack-jackd2-0 ffmpeg)
 if [ "$purpose" != run ]; then
   # jackd2: a real audio server with a dummy driver; xvfb + xauth + Mesa: a screen for touch tests.
-  packages+=(jackd2 xvfb xauth libgl1-mesa-dri)
+  # iproute2 + util-linux: the Link tests make a private network namespace (ip, unshare).
+  packages+=(jackd2 xvfb xauth libgl1-mesa-dri iproute2 util-linux)
 fi
 
 missing=()

@@ -38,7 +38,7 @@ from apps.beats.record_panel import RecordPanel  # noqa: F401
 from apps.beats.song_panel import SongPanel  # noqa: F401
 from apps.beats.step_grid import StepPanel  # noqa: F401
 from apps.beats.transport_bar import SWING_STEP, TEMPO_STEP, TransportBar  # noqa: F401
-from studio.beats.model import TICKS_PER_STEP, step_loudness
+from studio.beats.model import MAX_BPM, MIN_BPM, TICKS_PER_STEP, step_loudness
 from studio.beats.storage import current_beat_path, load_or_new
 
 AUTOSAVE_POLL_S = 0.5
@@ -332,6 +332,12 @@ class BeatsScreen(PartScreen):
         return -1
 
     # ---- inside ----------------------------------------------------------------------------------
+    def follow_tempo(self, bpm: float) -> None:
+        """An outside tempo (a MIDI clock the mentor chose to follow, or Link) sets the beat's
+        tempo as the tempo buttons do: one undo step, saved, shown."""
+        self.enter()
+        self._edit(self.session.editor.set_bpm, min(MAX_BPM, max(MIN_BPM, bpm)))
+
     def _edit(self, verb, *args) -> None:
         """Run one of the session's verbs (once the beat is loaded)."""
         if self.session is not None:

@@ -70,16 +70,16 @@ class Binding:
 
 
 def mode_for(spec: ControlSpec, kind: str) -> str:
-    """The natural way for a trigger of this kind to drive this control (used by MIDI learn)."""
-    if spec.control == "scratch_s" or spec.control == "nudge":
+    """The natural way for a trigger of this kind to drive this control (used by MIDI learn):
+    held controls follow the button, on/off controls flip on each press (a knob or a button
+    sending controllers flips as it passes the middle), knobs set values, notes fire."""
+    if spec.control == "nudge":
         return "relative" if kind == "cc" else "momentary"
-    if kind == "cc":
-        return "absolute"
     if spec.control.startswith(("hold_", "note_")) or spec.control in ("cue", "roll", "scratch"):
         return "momentary"
     if spec.is_switch:
         return "toggle"
-    return "trigger"
+    return "absolute" if kind == "cc" else "trigger"
 
 
 def absolute_value(spec: ControlSpec, value_7bit: int) -> float:

@@ -19,7 +19,7 @@ import sys
 import time
 from pathlib import Path
 
-from studio.controls import spec_for
+from studio.controls import CONTROLS, spec_for
 from studio.midi.bindings import Binding
 from studio.midi.controller_messages import (
     CancelLearn, Changes, ControllerEvent, ControllerStatus, DeviceStatus, Forget, Learn, SetProfile, SetSync,
@@ -28,12 +28,19 @@ from studio.midi.controller_messages import (
 from studio.midi.midi_clock import START, STOP
 from studio.midi.router import ControlChange, ControllerRouter
 
-LOOP_PERIOD_S = 0.002
+# While devices are plugged in, a knob reaches the app within this. Each wake-up takes the
+# interpreter lock the JACK callback needs, so not more often (pads do not wait for it: their
+# notes go to the engine inside the JACK callback).
+LOOP_PERIOD_S = 0.005
+CLOCK_IN_PERIOD_S = 0.1  # how often the incoming clock's tempo is read
+QUIET_PERIOD_S = 0.02  # on JACK with no device: looking for one
+NO_JACK_PERIOD_S = 0.1  # without JACK: waiting for it (a command still wakes the loop at once)
 SCAN_PERIOD_S = 0.5  # devices plugged in or out are found within this
 STATUS_PERIOD_S = 0.25
 JACK_RETRY_S = 2.0
 MAX_MOMENTARY_PER_BATCH = 256  # pad and button presses kept in one batch; more are dropped (counted)
 TEMPO_REPORT_BPM = 0.2  # an incoming tempo must move this much to be passed on
+MIN_BPM, MAX_BPM = CONTROLS[("transport", "bpm")].minimum, CONTROLS[("transport", "bpm")].maximum
 NO_JACK_MESSAGE = ("MIDI controllers are not available: they need the JACK audio server, which is not "
                    "running. Sound and touch work as usual.")
 
@@ -72,8 +79,9 @@ class Controllers:
         self._link_tempo: collections.deque[float] = collections.deque(maxlen=16)
         self._pending: list[ControlChange] = []
         self._events: collections.deque[ControllerEvent] = collections.deque(maxlen=64)
-        self._next_scan = self._next_status = self._next_jack_try = 0.0
+        self._next_scan = self._next_status = self._next_jack_try = self._next_clock_read = 0.0
         self._sent_bpm: float | None = None
+        self._said_out_of_range = False
         self.dropped_changes = 0
 
     # --- commands from the app ----------------------------------------------------------
@@ -126,6 +134,8 @@ class Controllers:
                 self.link = LinkSync(self.studio.bpm, self._link_tempo.append)
                 self.link.enable(True)
             except LinkUnavailable as error:
+                if self.link is not None:
+                    self.link.close()
                 self.link = None
                 self._events.append(ControllerEvent("problem", str(error), {}))
         elif not sync.link and self.link is not None:
@@ -141,7 +151,9 @@ class Controllers:
             if now >= self._next_scan:
                 self._scan()
                 self._next_scan = now + SCAN_PERIOD_S
-            self._follow_clock()
+            if now >= self._next_clock_read:
+                self._next_clock_read = now + CLOCK_IN_PERIOD_S
+                self._follow_clock()
         self._pending.extend(self.router.tick(now))
         self._follow_link()
         for learned in self.router.learned:
@@ -217,10 +229,14 @@ class Controllers:
         if self._sent_bpm is not None and abs(bpm - self._sent_bpm) < TEMPO_REPORT_BPM:
             return
         self._sent_bpm = bpm
-        if not 60.0 <= bpm <= 200.0:
-            self._events.append(ControllerEvent("problem", f"The incoming MIDI clock runs at {bpm:.0f} BPM, "
-                                                           "outside 60..200 BPM: not followed.", {}))
+        if not MIN_BPM <= bpm <= MAX_BPM:
+            if not self._said_out_of_range:  # once, not at every wobble of a runaway clock
+                self._said_out_of_range = True
+                self._events.append(ControllerEvent(
+                    "problem", f"The incoming MIDI clock runs at {bpm:.0f} BPM, outside {MIN_BPM:.0f}.."
+                               f"{MAX_BPM:.0f} BPM: it is not followed.", {}))
             return
+        self._said_out_of_range = False
         self._events.append(ControllerEvent("tempo", f"Following the tempo: {bpm:.1f} BPM",
                                             {"bpm": round(bpm, 1), "source": source}))
 
@@ -260,6 +276,11 @@ class Controllers:
             counts=counts, inbox_peak=jack.inbox_peak if jack is not None else 0,
         )
 
+    def loop_period_s(self) -> float:
+        if self.jack is None:
+            return NO_JACK_PERIOD_S
+        return LOOP_PERIOD_S if self.jack.devices or self.link is not None else QUIET_PERIOD_S
+
     def close(self) -> None:
         if self.link is not None:
             self.link.close()
@@ -278,7 +299,7 @@ def run_controllers(commands, outputs, parent_pid: int, maps_folder: str | None 
     try:
         while True:
             try:
-                command = commands.get(timeout=LOOP_PERIOD_S)
+                command = commands.get(timeout=controllers.loop_period_s())
             except queue.Empty:
                 command = None
             if isinstance(command, StopControllers):

@@ -78,6 +78,7 @@ class JackMidi:
         out = self.to_engine
         out.clear_buffer()
         forwarded = 0
+        started = set()  # engine notes hit in this block
         while self._releases:
             out.write_midi_event(0, (0x80, self._releases.popleft(), 0))
         inbox, counts = self.inbox, self.counts
@@ -106,6 +107,15 @@ class JackMidi:
                 if kind in (0x80, 0x90) and len(message) == 3 and message[1] in forward:
                     note = forward[message[1]]
                     on = kind == 0x90 and message[2] > 0
+                    if not on and note in started:
+                        # Let go in the same block it was hit in (a pad in one-shot mode does
+                        # this): pyo would read the hit's velocity as 0 and play nothing, so
+                        # the note-off waits for the next block.
+                        self._releases.append(note)
+                        device.sounding.discard(note)
+                        continue
+                    if on:
+                        started.add(note)
                     if forwarded < MAX_FORWARD_PER_CYCLE:
                         out.write_midi_event(offset, (kind, note, message[2]))
                         forwarded += 1

@@ -58,12 +58,11 @@ class ClockOut:
         next_tick, period = self._next_tick, self._period
         if next_tick is None:
             return events
-        if next_tick < cycle_start:  # a cycle was missed (an xrun): carry on from now, in step
+        if round(next_tick) < cycle_start:  # a cycle was missed (an xrun): carry on from now, in step
             next_tick += period * ((cycle_start - next_tick) // period + 1)
         end = cycle_start + frames
-        while next_tick < end:
-            offset = min(int(round(next_tick)) - cycle_start, frames - 1)
-            events.append((max(offset, 0), CLOCK))
+        while round(next_tick) < end:  # each tick on its nearest frame, in the cycle holding that frame
+            events.append((max(round(next_tick) - cycle_start, 0), CLOCK))
             next_tick += period
             self.ticks_sent += 1
         self._next_tick = next_tick

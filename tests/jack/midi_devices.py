@@ -71,3 +71,52 @@ class MidiListener:
     def close(self) -> None:
         self.client.deactivate()
         self.client.close()
+
+
+class MidiFlood:
+    """A device flooding the studio with sysex and clock: python-rtmidi's JACK output, fed from a
+    plain thread. Its JACK side is rtmidi's own C++ callback, so the flood costs the JACK graph
+    what a real device's would, not a Python callback's time. `send` slips other messages in."""
+
+    SYSEX = [0xF0, 0x7E, 0x7F, 0x06, 0x01] + [0x10] * 12 + [0xF7]  # an identity request, padded
+    CLOCK = [0xF8]
+
+    def __init__(self, name: str, per_second: int):
+        import rtmidi
+
+        self.per_second = per_second
+        self.out = rtmidi.MidiOut(rtapi=rtmidi.API_UNIX_JACK, name=name)
+        self.out.open_virtual_port("out")
+        self.port_name = f"{name}:out"
+        self.sent = 0
+        self._extra: collections.deque[list[int]] = collections.deque()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="midi-flood", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def send(self, *messages) -> None:
+        for message in messages:
+            self._extra.append(list(message))
+
+    def _run(self) -> None:
+        import time
+
+        started, pairs = time.perf_counter(), 0
+        while not self._stop.wait(0.002):
+            while self._extra:
+                self.out.send_message(self._extra.popleft())
+            owed = int((time.perf_counter() - started) * self.per_second) - pairs
+            for _ in range(owed):
+                self.out.send_message(self.SYSEX)
+                self.out.send_message(self.CLOCK)
+            pairs += max(owed, 0)
+            self.sent = 2 * pairs
+
+    def close(self) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(2.0)
+        self.out.close_port()
+        del self.out

@@ -1,0 +1,100 @@
+"""A flood of MIDI (10,000 sysex and 10,000 clock messages a second for 60 s, from a device the
+studio follows the clock of) leaves the audio as it is: no more xruns than an empty JACK client
+measured beside it in the same run, every queue bounded, nothing passed to the engine but a
+pad hit played in the middle of it."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+from studio.engine.jack_monitor import JackMonitor
+from studio.midi.controller_client import ControllerClient
+from studio.midi.jack_midi import INBOX_SIZE
+from tests.jack.midi_devices import MidiFlood
+from tests.jack.port_recorder import PortRecorder
+from tests.jack.test_engine_on_jack import XRUN_NOISE_ALLOWANCE, start_engine
+from tests.studio.signals import onsets
+from tests.studio.test_engine_client import wait_for
+
+SR = 48000
+FLOOD_PER_SECOND = 10_000  # of each kind
+FLOOD_S = float(os.environ.get("WARD_TEST_FLOOD_S", 60.0))
+BASELINE_S = float(os.environ.get("WARD_TEST_FLOOD_BASELINE_S", 15.0))  # the empty client alone, before and after: 30 s, scaled to the flood's 60 s
+SNARE = 38
+
+
+def rss_kb(pid: int) -> int:
+    with open(f"/proc/{pid}/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
+
+
+def flood_window(engine, controllers, empty_client) -> dict:
+    mark = empty_client.xruns
+    time.sleep(BASELINE_S)
+    baseline = empty_client.xruns - mark
+    flood = MidiFlood("ward-test-flood", FLOOD_PER_SECOND)
+    recorder = None
+    try:
+        wait_for(lambda: len(controllers.status.devices) == 1, timeout_s=10, what="the flooding device found")
+        controllers.set_sync(clock_out=False, clock_in=controllers.status.devices[0].name, link=False)
+        flood.start()
+        applied_before = controllers.applied
+        time.sleep(2.0)
+        pid = controllers._process.pid
+        rss_start_kb = rss_kb(pid)
+        mark = engine.state.xruns
+        time.sleep(FLOOD_S / 2)
+        # A pad hit in the middle of the flood still plays (it travels the same ports).
+        recorder = PortRecorder("ward-studio:output_1", 1.0)
+        wait_for(lambda: recorder.first_frame is not None, what="the recording to start")
+        flood.send((0x99, SNARE, 110), (0x89, SNARE, 0))
+        time.sleep(FLOOD_S / 2)
+        engine_xruns = engine.state.xruns - mark
+        rss_end_kb = rss_kb(pid)
+        status = controllers.status
+        applied = controllers.applied - applied_before
+        wait_for(lambda: recorder.full, what="the recording to end")
+    finally:
+        flood.close()
+        if recorder is not None:
+            recorder.close()
+    mark = empty_client.xruns
+    time.sleep(BASELINE_S)
+    baseline += empty_client.xruns - mark
+    return {"engine_xruns": engine_xruns, "baseline_xruns": round(baseline * FLOOD_S / (2 * BASELINE_S)),
+            "sent": flood.sent, "counts": status.counts, "inbox_peak": status.inbox_peak,
+            "rss_growth_kb": rss_end_kb - rss_start_kb, "applied": applied,
+            "pad_onsets": len(onsets(recorder.audio, threshold=1e-3, min_gap=1000))}
+
+
+@pytest.mark.timeout(600)
+def test_a_flood_of_sysex_and_clock_leaves_the_audio_untouched(jack_server, tmp_path):
+    engine = start_engine(buffer_size=256)
+    engine.act("master", "volume_db", 0)
+    engine.act("master", "headphone_cap_db", 0)
+    controllers = ControllerClient(engine, maps_folder=str(tmp_path))
+    controllers.start()
+    empty_client = JackMonitor("ward-test-empty-client")
+    try:
+        wait_for(lambda: controllers.status.available, what="the controllers on JACK")
+        windows = [flood_window(engine, controllers, empty_client)]
+        if windows[0]["engine_xruns"] > windows[0]["baseline_xruns"] + XRUN_NOISE_ALLOWANCE:
+            windows.append(flood_window(engine, controllers, empty_client))  # a fresh baseline, once
+    finally:
+        empty_client.close()
+        controllers.stop()
+        engine.stop()
+    for window in windows:
+        print(f"MIDI flood, {FLOOD_S:.0f} s: {window}")
+    result = windows[-1]
+    assert result["sent"] >= 0.95 * 2 * FLOOD_PER_SECOND * FLOOD_S
+    assert result["engine_xruns"] <= result["baseline_xruns"] + XRUN_NOISE_ALLOWANCE
+    assert result["counts"].get("ignored", 0) >= 0.9 * FLOOD_PER_SECOND * FLOOD_S, "the sysex read and let go"
+    assert result["inbox_peak"] <= INBOX_SIZE
+    assert result["rss_growth_kb"] < 8 * 1024, "the controller process's memory stays put"
+    assert result["applied"] == 0, "nothing of the flood reached the engine as a control change"
+    assert result["pad_onsets"] == 1, "the pad hit sent mid-flood played"
+    assert os.path.exists(tmp_path)
