@@ -48,14 +48,14 @@ class StudioTouchCase(GraphicUnitTest):
         for name in set(vars(self)) - self._attributes_before:
             delattr(self, name)
 
-    def make_root(self, client=None, settings=None, preferences=None, first_screen="launcher"):
+    def make_root(self, client=None, settings=None, preferences=None, first_screen="launcher", controllers=None):
         from apps.preferences import Preferences
         from apps.studio_root import StudioRoot
 
         self.client = client if client is not None else FakeEngineClient()
         self.root = StudioRoot(client=self.client, settings=settings or self.client.settings,
                                preferences=preferences or Preferences(),
-                               first_screen=first_screen, transition_s=0)
+                               first_screen=first_screen, transition_s=0, controllers=controllers)
         self.Window.add_widget(self.root)
         self.advance_frames(3)
         return self.root
