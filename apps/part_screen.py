@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from kivy.uix.screenmanager import Screen
 
+from studio.engine.client import ActionRefused
+
 
 class PartScreen(Screen):
     __events__ = ("on_back", "on_message")
@@ -16,6 +18,8 @@ class PartScreen(Screen):
         """Run one of the session's verbs, then draw again; a ValueError is said in the banner."""
         try:
             verb(*args)
+        except ActionRefused as refusal:  # not allowed now: the reason is already a sentence
+            self.tell(str(refusal), "error")
         except ValueError as error:
             self.tell(f"That could not be done: {error}.", "notice")
         self.refresh()

@@ -124,8 +124,8 @@ class MicSession:
         if on:
             self.stop_playback()
             self._punch = None
+        self.client.act("mic", "recording", 1.0 if on else 0.0)  # may be refused (no consent yet)
         self.recording = on
-        self.client.act("mic", "recording", 1.0 if on else 0.0)
         self._tell("recording")
 
     def punch_in(self, take_id: str, from_s: float, to_s: float) -> None:

@@ -49,6 +49,10 @@ FORCED_SILENT_MESSAGE = (
 )
 
 
+class ActionRefused(ValueError):
+    """An action a guard refused; str() is the reason, in plain words."""
+
+
 class EngineClient:
     def __init__(self, settings: AudioSettings | None = None):
         self.settings = settings or AudioSettings()
@@ -73,6 +77,7 @@ class EngineClient:
         self.restarts = 0
         self.dropped_commands = 0
         self._listeners: list = []
+        self._guards: list = []
 
     # --- the app's calls ----------------------------------------------------------------
     def start(self) -> None:
@@ -82,8 +87,13 @@ class EngineClient:
         self._watcher.start()
 
     def act(self, group: str, control: str, value: float) -> Action:
-        """Change a control. Raises ValueError (with the allowed range) for a bad value."""
+        """Change a control. Raises ValueError (with the allowed range) for a bad value, and
+        ActionRefused (a ValueError) when a guard refuses it (see add_guard)."""
         action = check_action(group, control, value)
+        for guard in self._guards:
+            refusal = guard(action)
+            if refusal:
+                raise ActionRefused(refusal)
         with self._lock:
             if (group, control) in self._values:  # momentary controls (pad hits) are not kept
                 self._values[(group, control)] = action.value
@@ -92,6 +102,12 @@ class EngineClient:
         for listener in self._listeners:
             listener(action)
         return action
+
+    def add_guard(self, guard) -> None:
+        """guard(action) returns "" to let an action through, or a plain sentence saying why it
+        may not happen now (recording without the participant's consent). Touch and MIDI both
+        act through here, so one guard covers both."""
+        self._guards.append(guard)
 
     def add_listener(self, listener) -> None:
         """listener(message) is called, on the caller's thread, with every Action and SetBeat

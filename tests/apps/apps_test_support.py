@@ -14,6 +14,7 @@ import pytest
 
 from studio.controls import check_action, default_values
 from studio.decks.deck_status import DeckStatus
+from studio.engine.client import ActionRefused
 from studio.engine.messages import EngineEvent, EngineState
 from studio.settings import AudioSettings
 
@@ -44,6 +45,7 @@ class FakeEngineClient:
         self.takes_recorded_over: list = []  # RecordOver (punch-in) requests
         self.takes_played: list = []  # (path, skip_frames, backing) per play_take, None per stop_take
         self._values = default_values()
+        self._guards = []
         # The decks: what the Decks screen asked for.
         self.state.decks = (DeckStatus(), DeckStatus())
         self.prepared: list[float] = []
@@ -60,12 +62,19 @@ class FakeEngineClient:
 
     def act(self, group, control, value):
         action = check_action(group, control, value)
+        for guard in self._guards:
+            refusal = guard(action)
+            if refusal:
+                raise ActionRefused(refusal)
         self._values[(group, control)] = action.value
         self.actions.append(action)
         return action
 
     def value(self, group, control):
         return self._values[(group, control)]
+
+    def add_guard(self, guard):
+        self._guards.append(guard)
 
     def set_beat(self, beat):
         self.beats.append(copy.deepcopy(beat))
