@@ -20,7 +20,8 @@ STUDIO_PARTS: tuple[StudioPart, ...] = (
     StudioPart("decks", "Decks", "Mix two tracks like a DJ", "#6D28D9", "decks", ready=True),
     StudioPart("mic", "Mic", "Sing or rap over a beat", "#BE185D", "mic", ready=True),
     StudioPart("export", "Export", "Turn your work into a song", "#047857", "export", ready=True),
-    StudioPart("sessions", "Sessions", "Save and reopen your work", "#1D4ED8", "sessions"),
+    StudioPart("sessions", "Sessions", "Who is making music, consent and notes", "#1D4ED8", "sessions",
+               ready=True),
 )
 
 PART_NAMES = tuple(part.name for part in STUDIO_PARTS)

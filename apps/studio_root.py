@@ -18,12 +18,13 @@ from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.screenmanager import FadeTransition, NoTransition, ScreenManager
 
 from apps import theme
-from apps.catalogue import STUDIO_PARTS
+from apps.catalogue import STUDIO_PARTS, part_named
 from apps.coming_soon.coming_soon_screen import ComingSoonScreen
 from apps.launcher.launcher_screen import LauncherScreen
 from apps.preferences import Preferences, save_preferences
 from apps.settings.settings_screen import SettingsScreen
 from apps.widgets import Banner, StatusBar
+from studio.sessions.studio_gate import StudioGate
 from studio.settings import AudioSettings, save_settings
 
 POLL_HZ = 20
@@ -31,8 +32,9 @@ POLL_HZ = 20
 EVENT_BANNER_KINDS = {"error": "error", "device_lost": "error", "restarted": "warning",
                       "notice": "notice", "started": "notice", "take_recovered": "warning"}
 # What the MIDI controllers say (studio.midi.controller_messages.ControllerEvent) and how it shows.
+SESSIONS_BANNER_KINDS = {"info": "done"}  # the Sessions screen's own kinds, as the banner shows them
 CONTROLLER_BANNER_KINDS = {"plugged_in": "notice", "unplugged": "notice", "learned": "done", "problem": "error"}
-LAZY_SCREENS = ("beats", "decks", "mic", "export")  # built the first time they open (see beats_screen below)
+LAZY_SCREENS = ("beats", "decks", "mic", "export", "sessions")  # built the first time they open (see beats_screen below)
 DECKS_PLAY_ON = "The decks play on. Open Decks and tap Stop both to stop them."
 
 
@@ -59,7 +61,7 @@ class StudioRoot(FloatLayout):
 
         column = BoxLayout(orientation="vertical")
         self.status_bar = StatusBar()
-        self.status_bar.bind(on_settings=lambda *_: self.open_screen("settings"),
+        self.status_bar.bind(on_settings=lambda *_: self.open_settings(),
                              on_device_details=lambda *_: self.show_device_details(),
                              on_volume=lambda _bar, volume_db: self.set_volume(volume_db))
         column.add_widget(self.status_bar)
@@ -76,6 +78,13 @@ class StudioRoot(FloatLayout):
         self._mic_screen = None
         self._decks_screen = None
         self._export_screen = None
+        self._sessions_screen = None
+        # Once Sessions is set up, a take records only for a participant who agreed to it (touch
+        # and MIDI alike: both act through the client), and a song is exported for a show only
+        # with their consent (see studio.sessions.studio_gate).
+        self.gate = StudioGate(self._sessions_set_up, self._sessions_store, self._working_participant)
+        if hasattr(client, "add_guard"):
+            client.add_guard(self.gate.refuse_action)
         for part in STUDIO_PARTS:
             if part.name in LAZY_SCREENS:
                 continue
@@ -144,13 +153,52 @@ class StudioRoot(FloatLayout):
             from apps.export.export_screen import ExportScreen  # its .kv files load with it
 
             screen = ExportScreen(client=self.client, name="export")
+            screen.export_gate = self.gate.refuse_export
             screen.bind(on_message=lambda _screen, message, kind: self.banner.show(message, kind),
                         on_back=lambda *_: self.open_screen("launcher"))
             self.screens.add_widget(screen)
             self._export_screen = screen
         return self._export_screen
 
+    @property
+    def sessions_screen(self):
+        if self._sessions_screen is None:
+            from apps.sessions.sessions_screen import SessionsScreen  # its .kv files load with it
+
+            screen = SessionsScreen(name="sessions")
+            screen.bind(on_message=lambda _screen, message, kind: self.banner.show(
+                            message, SESSIONS_BANNER_KINDS.get(kind, kind)),
+                        on_back=lambda *_: self.open_screen("launcher"))
+            self.screens.add_widget(screen)
+            self._sessions_screen = screen
+        return self._sessions_screen
+
+    # --- Sessions, as the rest of the studio sees it -----------------------------------------
+    def _sessions_set_up(self) -> bool:
+        if self._sessions_screen is not None:
+            return self._sessions_screen.is_set_up
+        from studio.sessions.store import SessionStore, sessions_dir
+
+        return SessionStore.exists(sessions_dir())
+
+    def _sessions_store(self):
+        return self._sessions_screen.unlocked_store if self._sessions_screen is not None else None
+
+    def _working_participant(self):
+        return self._sessions_screen.working_participant_id if self._sessions_screen is not None else None
+
+    def _note_use(self, app: str, made: str | None = None) -> None:
+        """Into the session record going on (if there is one): which app was used, what was made."""
+        if self._sessions_screen is not None:
+            self._sessions_screen.note_use(app, made)
+
     # --- what the user does -------------------------------------------------------------
+    def open_settings(self) -> None:
+        """The mentor's settings: refused (with the reason) while a participant holds the tablet."""
+        if self._sessions_screen is not None and not self._sessions_screen.require_mentor("open the settings"):
+            return
+        self.open_screen("settings")
+
     def open_screen(self, name: str, animate: bool = True) -> None:
         if self.screens.current == "beats" and name != "beats":
             self.beats_screen.leave()  # stops the beat and saves it
@@ -162,6 +210,12 @@ class StudioRoot(FloatLayout):
                 self.banner.show(DECKS_PLAY_ON, "notice")
         if self.screens.current == "export" and name != "export":
             self.export_screen.leave()  # saves what was typed; an export runs on
+        if self.screens.current == "sessions" and name != "sessions":
+            self.sessions_screen.leave()
+        if name == "sessions":
+            self.sessions_screen.enter()  # the PIN pad, or the view the mode allows
+        elif name in LAZY_SCREENS:
+            self._note_use(part_named(name).title)
         if name == "beats":
             self.beats_screen.enter()  # the first time, loads the saved beat
         if name == "mic":
@@ -245,6 +299,8 @@ class StudioRoot(FloatLayout):
             self._decks_screen.close()  # the track loader's worker process ends
         if self._export_screen is not None:
             self._export_screen.close()  # saves the song; a running export is cancelled
+        if self._sessions_screen is not None:
+            self._sessions_screen.close()  # stops its timers, closes the encrypted store
         if self._poll_event is not None:
             self._poll_event.cancel()
             self._poll_event = None
@@ -273,6 +329,8 @@ class StudioRoot(FloatLayout):
             self._decks_screen.take_events(events)
         for event in events:
             self.show_event(event)
+            if event.kind == "take_saved":
+                self._note_use("Mic", event.data["take"].get("name"))
         self._take_controller_events()
 
     def _take_controller_events(self) -> None:

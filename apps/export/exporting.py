@@ -26,6 +26,10 @@ class Exporting:
     """Needs of the screen: session, ids (bar, song_bar, sheets), tell(), stop_listening(), make_process,
     choices, out_dir_chosen, export, export_sheet, set_sheet and _export_event (set in its __init__)."""
 
+    # export_gate(purpose) -> "" or why the song may not be exported now (no consent to perform):
+    # set by the studio (studio.sessions.studio_gate); None asks nobody.
+    export_gate = None
+
     # ---- exporting -----------------------------------------------------------------------------
     def open_export(self) -> ExportSheet:
         self.ids.song_bar.save_artist()
@@ -61,6 +65,10 @@ class Exporting:
             return
         if song is None or not any(lane.clips for lane in song.lanes):
             sheet.show_status(FAILED, 0.0, "The song is empty. Add a beat pattern, a take or an audio clip first.")
+            return
+        refusal = self.export_gate("performance") if self.export_gate is not None else ""
+        if refusal:
+            sheet.show_status(FAILED, 0.0, refusal)
             return
         self.ids.song_bar.save_artist()
         self.stop_listening()  # the export is what is wanted now
@@ -159,6 +167,10 @@ class Exporting:
                              else self.session.store.load(song_id))
         except SongFileError as error:
             sheet.show_status(FAILED, 0.0, _sentence(str(error)))
+            return
+        refusal = self.export_gate("performance") if self.export_gate is not None else ""
+        if refusal:
+            sheet.show_status(FAILED, 0.0, refusal)
             return
         fmt, _stems, _midi, folder = self.choices
         self.stop_listening()

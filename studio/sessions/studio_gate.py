@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from studio.controls import Action
-from studio.sessions.consent import ConsentNeeded
 
 # Actions that record someone's voice (the mix recording holds the decks' tracks, not a voice).
 RECORDING_ACTIONS = {("mic", "recording")}
@@ -49,6 +48,8 @@ class StudioGate:
         store, participant_id = self._store(), self._participant_id()
         if store is None or participant_id is None:
             return nobody
+        from studio.sessions.consent import ConsentNeeded  # here: the app starts without the records' modules
+
         try:
             store.require_consent(scope, participant_id)
         except ConsentNeeded as refusal:
