@@ -33,13 +33,19 @@ REALTIME_MESSAGES = {0xFA: "start", 0xFB: "continue", 0xFC: "stop"}
 NOT_DEVICES = re.compile(r"midi[ _-]?through", re.IGNORECASE)
 
 
-def device_name(port: jack.Port) -> str:
-    """A device's name as a mentor would know it: the port's alias when it has one (ALSA devices
-    bridged into JACK carry their product name there), without the numbers ALSA hands out anew
-    at each plug-in ("[20]")."""
-    name = port.aliases[0] if port.aliases else port.name
+def device_name(port) -> str:
+    """A device's name as a mentor would know it. ALSA devices reach JACK either through jackd's
+    own bridge ("system:midi_capture_1", the product in its alias "alsa_pcm:Akai-MPD218-MIDI-1/
+    midi_capture_1") or through a2jmidid ("a2j:MPD218 [20] (capture): MPD218 MIDI 1"); the
+    numbers ALSA hands out anew at each plug-in ("[20]") are left out, so the saved set-up of
+    a device is found again next time. Other JACK ports keep their own name."""
+    name = port.name
+    if name.startswith("system:") and port.aliases:
+        name = port.aliases[0].split(":", 1)[-1].split("/", 1)[0].replace("-", " ")
+    elif name.startswith("a2j:") and ": " in name:
+        name = name.rsplit(": ", 1)[1]
     name = re.sub(r"\s*\[\d+\]", "", name)
-    return re.sub(r"\s*\((capture|playback)\)", "", name).strip()
+    return re.sub(r"\s*\((capture|playback)\)", "", name).strip() or port.name
 
 
 class DeviceInput:

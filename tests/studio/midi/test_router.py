@@ -180,3 +180,18 @@ def test_device_names_become_safe_file_names_and_profiles_are_guessed():
     assert guess_profile("MPD218") == "drum_pads"
     with pytest.raises(ValueError, match="channel must be in range 1..16"):
         Trigger("cc", 0, 1)
+
+
+def test_devices_are_named_as_a_mentor_knows_them_without_alsas_changing_numbers():
+    from types import SimpleNamespace
+
+    from studio.midi.jack_midi import device_name
+
+    def port(name, *aliases):
+        return SimpleNamespace(name=name, aliases=list(aliases))
+
+    assert device_name(port("system:midi_capture_1", "alsa_pcm:Akai-MPD218-MIDI-1/midi_capture_1")) \
+        == "Akai MPD218 MIDI 1"
+    assert device_name(port("a2j:MPD218 [20] (capture): MPD218 MIDI 1")) == "MPD218 MIDI 1"
+    assert device_name(port("a2j:DDJ-400 [24] (capture): DDJ-400 MIDI 1")) == "DDJ-400 MIDI 1"
+    assert device_name(port("ward-test-dj:out")) == "ward-test-dj:out"
