@@ -92,6 +92,10 @@ class StudioRoot(FloatLayout):
             screen.bind(on_back=lambda *_: self.open_screen("launcher"))
             self.screens.add_widget(screen)
         self.settings_screen = SettingsScreen(name="settings")
+        panel = self.settings_screen.controllers_panel
+        panel.controllers = controllers
+        panel.show_sync(preferences.midi_clock_out, preferences.midi_clock_in, preferences.link)
+        panel.bind(on_sync=lambda _panel, clock_out, clock_in, link: self.save_sync(clock_out, clock_in, link))
         self.settings_screen.bind(
             on_apply=lambda _screen, settings, cap_db: self.apply_settings(settings, cap_db),
             on_back=lambda *_: self.leave_settings())
@@ -234,6 +238,15 @@ class StudioRoot(FloatLayout):
         else:
             self.screens.current = name
 
+    def save_sync(self, clock_out: bool, clock_in: str, link: bool) -> None:
+        """The mentor's MIDI sync choices (already in effect): kept for the next session."""
+        self.preferences = replace(self.preferences, midi_clock_out=clock_out, midi_clock_in=clock_in, link=link)
+        try:
+            save_preferences(self.preferences)
+        except (OSError, ValueError) as error:
+            self.banner.show(f"The MIDI choices could not be saved ({error}); they are used until the app "
+                             "closes.", "error")
+
     def leave_settings(self) -> None:
         if self.settings_screen.has_changes():
             self.banner.show("Your changes were not applied. The settings are as before.", "notice")
@@ -342,6 +355,9 @@ class StudioRoot(FloatLayout):
             if event.kind == "tempo":
                 self.beats_screen.follow_tempo(event.data["bpm"])
                 continue
+            self.settings_screen.controllers_panel.take_event(event)
+            if event.kind == "learned" and self.screens.current == "settings":
+                continue  # the settings' own MIDI panel says it, beside the control
             kind = CONTROLLER_BANNER_KINDS.get(event.kind)
             if kind is not None:
                 self.banner.show(event.message, kind)

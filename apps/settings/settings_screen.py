@@ -1,7 +1,8 @@
-"""Mentor settings: how the studio makes sound, and the headphone volume limit.
+"""Mentor settings, on two pages: Sound (how the studio makes sound, and the headphone volume
+limit) and MIDI controllers (apps.settings.controllers_panel).
 
-Choices take effect only when Apply is tapped (the root saves them and restarts the engine if
-the sound output changed). Looks: settings.kv.
+Sound choices take effect only when Apply is tapped (the root saves them and restarts the engine
+if the sound output changed); the MIDI controller choices act at once. Looks: settings.kv.
 """
 
 from __future__ import annotations
@@ -10,16 +11,18 @@ import os
 from dataclasses import replace
 
 from kivy.lang import Builder
-from kivy.properties import NumericProperty, StringProperty
+from kivy.properties import NumericProperty, OptionProperty, StringProperty
 from kivy.uix.screenmanager import Screen
 
 from apps.preferences import HEADPHONE_CAP
+from apps.settings.controllers_panel import ControllersPanel  # noqa: F401  (and its kv rules)
 from apps.widgets.volume_slider import format_db
 from studio.settings import BUFFER_SIZES, AudioSettings
 
 BACKEND_CHOICES = [("auto", "Automatic"), ("jack", "JACK"), ("portaudio", "System sound"), ("none", "Silent")]
 SAMPLE_RATE_CHOICES = [(44100, "44.1 kHz"), (48000, "48 kHz")]
 BUFFER_SIZE_CHOICES = [(size, str(size)) for size in BUFFER_SIZES]
+PAGE_CHOICES = [("sound", "Sound"), ("midi", "MIDI controllers")]
 
 BACKEND_HELP = {
     "auto": "Automatic uses JACK if it is running, else the system sound. Silent if neither works.",
@@ -40,6 +43,7 @@ class SettingsScreen(Screen):
     buffer_help = StringProperty("")
     cap_text = StringProperty("")
     cap_db = NumericProperty(HEADPHONE_CAP.default)
+    page = OptionProperty("sound", options=[name for name, _ in PAGE_CHOICES])
 
     __events__ = ("on_apply", "on_back")
 
@@ -55,6 +59,24 @@ class SettingsScreen(Screen):
         for row in (ids.backend_choice, ids.rate_choice, ids.buffer_choice):
             row.bind(selected=self._update_help)
         self.fbind("cap_db", self._update_help)
+        self.controllers_panel = ids.controllers_panel.__self__
+        # The page not shown leaves the widget tree (nothing hidden can be touched): held here.
+        self._pages = {"sound": ids.sound_page.__self__, "midi": self.controllers_panel}
+        ids.page_choice.choices = PAGE_CHOICES
+        ids.page_choice.bind(selected=lambda _row, name: self.show_page(name))
+        ids.page_choice.selected = self.page
+        self.show_page(self.page)
+
+    def show_page(self, name: str) -> None:
+        """Show the Sound page or the MIDI controllers page ("sound" or "midi")."""
+        holder = self.ids.page_holder
+        for page_name, page in self._pages.items():
+            if page_name != name and page.parent is not None:
+                holder.remove_widget(page)
+        if self._pages[name].parent is None:
+            holder.add_widget(self._pages[name])
+        self.page = name
+        self.ids.page_choice.selected = name
 
     def show_settings(self, settings: AudioSettings, cap_db: float) -> None:
         """Set every choice to what is in use now."""
@@ -67,6 +89,12 @@ class SettingsScreen(Screen):
 
     def show_state(self, state) -> None:
         self.current_sound_text = f"Now: {state.device_message}"
+        self.controllers_panel.refresh()
+
+    def on_leave(self, *args):
+        """A control waiting to be learned must not catch a knob moved on another screen."""
+        if self.controllers_panel.page != "main":
+            self.controllers_panel.cancel_learning()
 
     def chosen_settings(self) -> AudioSettings:
         return replace(self._shown[0], backend=self.ids.backend_choice.selected,

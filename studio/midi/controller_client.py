@@ -49,6 +49,7 @@ class ControllerClient:
         self._quick_crashes = 0
         self._bpm = 90.0
         self._studio: StudioState | None = None
+        self._studio_lock = threading.Lock()
         self._stop = threading.Event()
         self._reader: threading.Thread | None = None
         self.applied = 0  # control changes passed to the engine (tests, bench)
@@ -92,6 +93,12 @@ class ControllerClient:
             self._follow_studio()
 
     def _follow_studio(self) -> None:
+        # Called from the app's thread (an action) and from the reader thread (every quarter
+        # second): one at a time, so a state read before an action is never sent after it.
+        with self._studio_lock:
+            self._send_studio_state()
+
+    def _send_studio_state(self) -> None:
         engine = self.engine
         state = engine.state
         if self._studio is None and state.beat_bpm:

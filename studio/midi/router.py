@@ -18,6 +18,7 @@ from typing import NamedTuple
 
 from studio.controls import spec_for
 from studio.midi.bindings import Binding, Trigger, absolute_value, mode_for, relative_steps
+from studio.midi.learnable import label_for
 from studio.midi.device_maps import DeviceMap, DeviceMapError, load_device_map, save_device_map
 from studio.midi.profiles import PROFILES, dj_bindings, drum_pad_for_note, keys_pad_for_note
 
@@ -170,9 +171,8 @@ class ControllerRouter:
         binding = Binding(trigger, group, control, mode_for(spec_for(group, control), trigger.kind))
         self.maps[device].learned[trigger] = binding
         self._save(device)
-        spec = binding.spec
         self.learned.append(Learned(device, binding, f"{trigger.describe()} on {device} now controls "
-                                                     f"{spec.description.rstrip('.')} ({spec.name})."))
+                                                     f"{label_for(group, control)}."))
 
     def _play_key(self, device: str, channel: int, note: int, pressed: bool, velocity: int) -> list[ControlChange]:
         key = (device, channel, note)

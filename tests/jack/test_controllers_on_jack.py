@@ -45,7 +45,7 @@ def test_a_learned_knob_drives_a_deck_and_is_there_again_when_the_device_comes_b
         knob.send((0xB0, 20, 100))  # the mentor turns a knob: channel 1, controller 20
         wait_for(lambda: any(e.kind == "learned" for e in controllers.events), what="the knob learned")
         learned = [e for e in controllers.events if e.kind == "learned"][0]
-        assert "Knob 20, channel 1" in learned.message and "deck1/eq_low_db" in learned.message
+        assert learned.message == "Knob 20, channel 1 on ward-test-dj:out now controls Deck 1: Low EQ."
         for value, expected_db in ((0, EQ_MIN_DB), (64, 0.0), (127, EQ_MAX_DB)):
             knob.send((0xB0, 20, value))
             wait_for(lambda: engine.state.controls.get(("deck1", "eq_low_db")) == expected_db,
