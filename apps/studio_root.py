@@ -132,7 +132,7 @@ class StudioRoot(FloatLayout):
         if self._mic_screen is None:
             from apps.mic.mic_screen import MicScreen  # its .kv files load with it
 
-            screen = MicScreen(self.client, name="mic")
+            screen = MicScreen(self.client, name="mic", only_participant=self._tablet_holder)
             screen.bind(on_message=lambda _screen, message, kind: self.banner.show(message, kind),
                         on_back=lambda *_: self.open_screen("launcher"))
             self.screens.add_widget(screen)
@@ -172,6 +172,7 @@ class StudioRoot(FloatLayout):
             screen = SessionsScreen(name="sessions")
             screen.bind(on_message=lambda _screen, message, kind: self.banner.show(
                             message, SESSIONS_BANNER_KINDS.get(kind, kind)),
+                        on_withdrawn=lambda _screen, participant_id, _names: self._delete_takes_of(participant_id),
                         on_back=lambda *_: self.open_screen("launcher"))
             self.screens.add_widget(screen)
             self._sessions_screen = screen
@@ -190,6 +191,51 @@ class StudioRoot(FloatLayout):
 
     def _working_participant(self):
         return self._sessions_screen.working_participant_id if self._sessions_screen is not None else None
+
+    def _tablet_holder(self):
+        """Who holds the tablet in patient mode (Mic shows only their takes), else None."""
+        return self._sessions_screen.current_participant_id if self._sessions_screen is not None else None
+
+    def _take_store(self):
+        if self._mic_screen is not None:
+            return self._mic_screen.session.store
+        from studio.mic.takes import TakeStore
+
+        return TakeStore()
+
+    def _own_takes(self, events) -> None:
+        """A saved take belongs to whose work the studio is making (before Mic lists it, so a
+        participant holding the tablet sees their new take)."""
+        participant_id = self._working_participant()
+        saved = [event.data["take"]["take_id"] for event in events if event.kind == "take_saved"]
+        if participant_id is None or not saved:
+            return
+        from studio.mic.take_writer import TakeError
+
+        store = self._take_store()
+        for take_id in saved:
+            try:
+                store.set_participant(take_id, participant_id)
+            except (TakeError, ValueError, OSError) as error:
+                self.banner.show(f"A take could not be marked as the participant's: {error}", "error")
+
+    def _delete_takes_of(self, participant_id: int) -> None:
+        """Consent was withdrawn: their takes go too, for good (no trash, no undo)."""
+        from apps.sessions.words import count_text
+        from studio.mic.take_writer import TakeError
+
+        store = self._take_store()
+        try:
+            deleted = store.delete_for_participant(participant_id)
+        except (TakeError, OSError) as error:
+            self.banner.show(f"Their takes in Mic could not be deleted: {error}", "error")
+            return
+        if self._mic_screen is not None:
+            self._mic_screen.takes_gone([take.take_id for take in deleted])
+        if deleted:
+            self.banner.show(f"Also deleted from Mic: {count_text(len(deleted), 'take')}.", "done")
+        for problem in store.problems:
+            self.banner.show(problem, "error")
 
     def _note_use(self, app: str, made: str | None = None) -> None:
         """Into the session record going on (if there is one): which app was used, what was made."""
@@ -333,6 +379,7 @@ class StudioRoot(FloatLayout):
         elif self.screens.current == "decks":
             self.decks_screen.show_state(state)
         events = self.client.drain_events()
+        self._own_takes(events)
         hits = [event.data for event in events if event.kind == "pad_hit"]
         if hits and self._beats_screen is not None:
             self._beats_screen.take_hits(hits)

@@ -90,8 +90,9 @@ class LyricPad(MicCard):
 class MicScreen(PartScreen):
     part_title = StringProperty("Mic")
 
-    def __init__(self, client, store=None, **kwargs):
-        """store: a studio.mic.takes.TakeStore; None: the app's own takes folder."""
+    def __init__(self, client, store=None, only_participant=None, **kwargs):
+        """store: a studio.mic.takes.TakeStore; None: the app's own takes folder. only_participant():
+        who holds the tablet in patient mode (only their takes show), or None (all show)."""
         self.client = client
         self.session: MicSession | None = None
         self._deleted: list[tuple[str, str]] = []  # (take_id, name), the one deleted last at the end
@@ -100,7 +101,8 @@ class MicScreen(PartScreen):
         super().__init__(**kwargs)
         self._save_words_soon = Clock.create_trigger(lambda _dt: self.save_words(), WORDS_SAVE_DELAY_S)
         self.session = MicSession(client, store, on_change=self._changed,
-                                  on_problem=lambda message: self.tell(_sentence(message), "error"))
+                                  on_problem=lambda message: self.tell(_sentence(message), "error"),
+                                  only_participant=only_participant)
         self.refresh()
 
     def on_kv_post(self, base_widget):
@@ -212,6 +214,15 @@ class MicScreen(PartScreen):
         self.ids.takes_list.show_undo(self._deleted[-1][1] if self._deleted else "")
         self.refresh()
 
+    def takes_gone(self, take_ids) -> None:
+        """These takes were deleted for good elsewhere (consent withdrawn): no Undo, no playing them."""
+        gone = set(take_ids)
+        if self.session.playing_take_id in gone:
+            self.session.stop_playback()
+        self._deleted = [(take_id, name) for take_id, name in self._deleted if take_id not in gone]
+        self.ids.takes_list.show_undo(self._deleted[-1][1] if self._deleted else "")
+        self.session.refresh_takes()
+
     def rename_take(self, take_id: str, name: str) -> None:
         if not name.strip():
             self.tell("A take needs a name, so it keeps the one it had.", "notice")
@@ -228,6 +239,14 @@ class MicScreen(PartScreen):
             self._words_waiting = False
             self._save_words_soon.cancel()
             self.session.set_lyrics(self.ids.lyric_pad.words)
+
+    def _changed(self, what: str) -> None:
+        if what == "holder":  # the tablet changed hands: another's take cannot be shaped or brought back here
+            self._deleted.clear()
+            self.ids.takes_list.show_undo("")
+            if self.editor is not None and self.editor.parent is not None:
+                self.show_editor(False)
+        self.refresh()
 
     # ---- what the engine says ------------------------------------------------------------------
     def take_events(self, events) -> None:

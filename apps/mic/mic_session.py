@@ -5,6 +5,9 @@ Recording and playing happen in the engine (studio/mic, studio.engine); takes li
 TakeStore (studio.mic.takes) that the engine writes and this reads. The words on the lyric pad
 are for the next take until it is recorded (kept in a file of their own, so a closed app
 keeps them), then saved with it; with a take selected, the pad shows and edits that take's words.
+
+only_participant() (set by the studio from Sessions) says who holds the tablet in patient mode:
+then only their takes are listed, and no other take can be played, changed or deleted here.
 """
 
 from __future__ import annotations
@@ -35,10 +38,14 @@ def lyrics_draft_path() -> Path:
 
 class MicSession:
     def __init__(self, client, store: TakeStore | None = None, on_change: Callable[[str], None] | None = None,
-                 on_problem: Callable[[str], None] | None = None):
+                 on_problem: Callable[[str], None] | None = None,
+                 only_participant: Callable[[], int | None] | None = None):
+        """only_participant(): the participant whose takes alone show (patient mode), or None for all."""
         self.client = client
         self.store = store or TakeStore()
         self.on_change, self.on_problem = on_change, on_problem
+        self.only_participant = only_participant
+        self._listed_for: int | None = None  # whose takes the list was last read for (None: everyone's)
         self.recording = False  # Record was asked for and not stopped
         self.selected_take_id: str | None = None
         self._playing: str | None = None
@@ -185,6 +192,8 @@ class MicSession:
             return
         try:
             joined = save_punched_in(self.store, original, new, from_s, to_s)
+            if original.participant_id is not None:  # the joined take is theirs too
+                joined = self.store.set_participant(joined.take_id, original.participant_id)
         except (OSError, TakeError, ValueError, RuntimeError) as error:
             self._problem(f"The punch-in could not be joined ({error}). The new recording is kept as {new.name}.")
             return
@@ -197,18 +206,30 @@ class MicSession:
         return list(self._takes)
 
     def refresh_takes(self) -> None:
+        holder = self._holder()
+        if holder != self._listed_for:
+            self._listed_for = holder
+            self._tell("holder")  # the tablet changed hands
         try:
-            self._takes = self.store.list()
+            self._takes = [take for take in self.store.list() if holder is None or take.participant_id == holder]
         except (OSError, TakeError) as error:
             self._problem(f"The takes could not be read: {error}")
             self._takes = []
-        for problem in self.store.problems:
-            self._problem(problem)
+        if holder is None:  # the files' problems name takes: not for a participant's eyes
+            for problem in self.store.problems:
+                self._problem(problem)
         if self.selected_take_id not in {take.take_id for take in self._takes}:
             self.selected_take_id = None
         self._tell("takes")
 
-    def _take(self, take_id: str) -> TakeInfo | None:
+    def _holder(self) -> int | None:
+        return self.only_participant() if self.only_participant is not None else None
+
+    def _take(self, take_id: str | None) -> TakeInfo | None:
+        """A listed take that may be used now (another participant may have the tablet since the
+        list was read: then it is read again first)."""
+        if self._holder() != self._listed_for:
+            self.refresh_takes()
         return next((take for take in self._takes if take.take_id == take_id), None)
 
     @property
@@ -238,6 +259,8 @@ class MicSession:
         Until the engine has said it plays the take, a state without it is not an end: it may
         have been sent before the engine read the request (the engine's own error says if it
         could not play it; after PLAY_START_TIMEOUT_S the take counts as ended)."""
+        if self._holder() != self._listed_for:
+            self.refresh_takes()  # the tablet changed hands: the list follows
         if self._playing is None:
             return
         if state.take_playing == self._playing_path:
@@ -250,11 +273,13 @@ class MicSession:
     def set_trim(self, take_id: str, start_s: float, end_s: float, fade_in_s: float = 0.0,
                  fade_out_s: float = 0.0) -> None:
         """Keep only start_s..end_s of a take (the recording itself is never changed)."""
-        self._guard(self.store.set_trim, take_id, start_s, end_s, fade_in_s, fade_out_s)
+        if self._take(take_id) is not None:
+            self._guard(self.store.set_trim, take_id, start_s, end_s, fade_in_s, fade_out_s)
         self.refresh_takes()
 
     def rename(self, take_id: str, name: str) -> None:
-        self._guard(self.store.rename, take_id, name)
+        if self._take(take_id) is not None:
+            self._guard(self.store.rename, take_id, name)
         self.refresh_takes()
 
     def set_best(self, take_id: str) -> None:
@@ -275,7 +300,10 @@ class MicSession:
         return take.name
 
     def undelete(self, take_id: str) -> None:
-        self._guard(self.store.undelete, take_id)
+        holder = self._holder()
+        trashed = next((take for take in self.store.list_trash() if take.take_id == take_id), None)
+        if holder is None or (trashed is not None and trashed.participant_id == holder):
+            self._guard(self.store.undelete, take_id)
         self.refresh_takes()
 
     # ---- the lyric pad -------------------------------------------------------------------------
@@ -286,7 +314,8 @@ class MicSession:
 
     def set_lyrics(self, text: str) -> None:
         if self.selected_take_id:
-            self._guard(self.store.set_lyrics, self.selected_take_id, text)
+            if self._take(self.selected_take_id) is not None:
+                self._guard(self.store.set_lyrics, self.selected_take_id, text)
             self.refresh_takes()
         else:
             self._save_draft(text)

@@ -2,7 +2,7 @@
 question), session records and their export, and handing the tablet to a participant.
 
 Mixed into SessionsScreen, whose store, clock, page, home, participant_id, attempt(), fail(),
-tell() and show_for_mode() it uses.
+tell() and show_for_mode() it uses; a withdrawal fires its on_withdrawn.
 """
 
 from __future__ import annotations
@@ -101,6 +101,7 @@ class MentorActions:
         self.show_participant(fill=False)
         card.say(message, "info")
         self.tell(message, "info")
+        self.dispatch("on_withdrawn", person.id, [item.name for item in deleted])
 
     # ---- the session record --------------------------------------------------------------------------
     def start_session(self) -> None:

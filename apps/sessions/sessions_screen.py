@@ -4,6 +4,7 @@ patient mode, on the encrypted store (studio.sessions.store.SessionStore).
     SessionsScreen(name="sessions", store_folder=None, clock=None, scrypt_n=SCRYPT_N,
                    export_folder=None, backup_folder=None)
         on_back, on_message(text, kind)        kind "info" or "error"
+        on_withdrawn(participant_id, deleted_names)    consent was withdrawn (the studio deletes their takes)
         enter(), leave(), close()              the root calls them as for the other screens
         note_use(app, made=None) -> bool       from any app: noted in the running session's record
         running_session_id                     that session's id (for saving work into it), or None
@@ -58,7 +59,7 @@ class SessionsScreen(PinActions, MentorActions, SettingsActions, Screen):
     subtitle = StringProperty("")
     mentor_tools = BooleanProperty(False)  # Mentor settings and Lock now in the top bar
 
-    __events__ = ("on_back", "on_message")
+    __events__ = ("on_back", "on_message", "on_withdrawn")
 
     def __init__(self, store_folder=None, clock=None, scrypt_n: int = SCRYPT_N, export_folder=None,
                  backup_folder=None, **kwargs):
@@ -314,6 +315,10 @@ class SessionsScreen(PinActions, MentorActions, SettingsActions, Screen):
 
     def on_message(self, message: str, kind: str):
         """Something to tell the user: kind "info" or "error" (the root shows it in the banner)."""
+
+    def on_withdrawn(self, participant_id: int, deleted_names: list):
+        """A participant's consent was withdrawn and what Sessions kept of theirs deleted (the names
+        of what went): the studio deletes what its apps keep of theirs."""
 
 
 Builder.load_file(os.path.join(os.path.dirname(__file__), "sessions_screen.kv"))

@@ -6,8 +6,10 @@
         new_take(sample_rate, channels, **details) -> (TakeInfo, wav_path)    named "Take 1", "Take 2"...
         finish(info, frames) -> TakeInfo    the take is whole: recording=False
         list() -> [TakeInfo]                newest first
-        rename, set_best (one best take), set_lyrics, set_align_frames
+        rename, set_best (one best take a participant), set_lyrics, set_align_frames
+        set_participant(take_id, participant_id)    whose take it is (Sessions' participant id; None: nobody's)
         delete -> the trash folder; undelete brings it back; list_trash; empty_trash really deletes
+        delete_for_participant(participant_id) -> [TakeInfo]    consent withdrawn: every file of theirs, for good
         recover() -> [TakeInfo]             takes the app stopped in the middle of, made whole again
         free_seconds, check_space           how much recording fits; a plain warning when little does
     recovered_message(takes)     "A take that was being recorded when the app stopped was saved: Take 3 (2:14)"
@@ -15,8 +17,9 @@
 A take's details are written atomically with recording=True before its first sound, and with
 recording=False by finish(); a take found with recording=True (and no writer holding its file)
 was interrupted, and recover() recounts its WAV header from the file's length. Nothing here
-deletes a file except empty_trash(): a damaged details file is kept aside, next to the take, and
-the take is listed with what its WAV says; a WAV without details is listed the same way.
+deletes a file except empty_trash() and delete_for_participant() (take_owners.py): a damaged
+details file is kept aside, next to the take, and the take is listed with what its WAV says;
+a WAV without details is listed the same way.
 `problems` holds, after list() and recover(), what the mentor should be told about such files.
 """
 
@@ -34,6 +37,7 @@ from pathlib import Path
 from studio.atomic_file import write_atomically
 from studio.beats.beat_file import check_flag, check_number, check_text, check_whole_number
 from studio.beats.storage import data_dir, keep_aside
+from studio.mic.take_owners import delete_for_participant
 from studio.mic.take_writer import TakeError, clock_text, folder_message
 from studio.mic.wav_stream import (
     MAX_SAMPLE_RATE, MIN_SAMPLE_RATE, WavFileError, WavStreamWriter, is_being_written, read_wav_header, repair_wav,
@@ -74,6 +78,7 @@ class TakeInfo:
     trim_end_s: float = 0.0
     fade_in_s: float = 0.0
     fade_out_s: float = 0.0
+    participant_id: int | None = None  # whose take (Sessions); None: recorded before Sessions, or for nobody
 
     @property
     def length_s(self) -> float:
@@ -89,7 +94,8 @@ def info_from_dict(data: object, take_id: str) -> TakeInfo:
     """A TakeInfo from a details file's data, or ValueError naming the first bad field."""
     if not isinstance(data, dict) or data.get("format") != FORMAT_NAME:
         raise ValueError("it is not a Ward Studio take's details")
-    optional = {"take_id", "trim_start_s", "trim_end_s", "fade_in_s", "fade_out_s"}  # trims came later
+    # trims and owners came later: older details without them still load
+    optional = {"take_id", "trim_start_s", "trim_end_s", "fade_in_s", "fade_out_s", "participant_id"}
     missing = [f.name for f in fields(TakeInfo) if f.name not in data and f.name not in optional]
     if missing:
         raise ValueError(f"{missing[0]} is missing")
@@ -116,6 +122,7 @@ def info_from_dict(data: object, take_id: str) -> TakeInfo:
         recovered=check_flag("recovered", data["recovered"]),
         **{name: check_number(name, data.get(name, 0.0), 0, 24 * 3600)
            for name in ("trim_start_s", "trim_end_s", "fade_in_s", "fade_out_s")},
+        participant_id=check_participant_id(data.get("participant_id")),
     )
 
 
@@ -131,6 +138,12 @@ def _check_name(name: str) -> str:
     if len(name) > MAX_NAME_CHARACTERS:
         raise ValueError(f"a take's name can be at most {MAX_NAME_CHARACTERS} characters, got {len(name)}")
     return name
+
+
+def check_participant_id(participant_id: object) -> int | None:
+    if participant_id is None:
+        return None
+    return check_whole_number("participant_id", participant_id, 1, 2**63 - 1)
 
 
 def _check_lyrics(lyrics: str) -> str:
@@ -301,12 +314,16 @@ class TakeStore:
         return self._update(take_id, trim_start_s=start_s, trim_end_s=end_s, fade_in_s=fade_in_s,
                             fade_out_s=fade_out_s)
 
+    def set_participant(self, take_id: str, participant_id: int | None) -> TakeInfo:
+        """Whose take this is (a participant's id in Sessions), or None for nobody's."""
+        return self._update(take_id, participant_id=check_participant_id(participant_id))
+
     def set_best(self, take_id: str, best: bool = True) -> TakeInfo:
-        """Mark one take as the best (and no other), or unmark it."""
+        """Mark one take as the best (and no other of the same participant's), or unmark it."""
         chosen = self._update(take_id, best=best)
         if best:
             for info in self.list():
-                if info.best and info.take_id != take_id:
+                if info.best and info.take_id != take_id and info.participant_id == chosen.participant_id:
                     self._update(info.take_id, best=False)
         return chosen
 
@@ -340,7 +357,8 @@ class TakeStore:
         restored = next((info for info in self.list() if info.take_id == take_id), None)
         if restored is None:
             raise TakeError(f"The take was brought back, but it cannot be opened: {self.wav_path(take_id)}")
-        if restored.best and any(info.best for info in self.list() if info.take_id != take_id):
+        if restored.best and any(info.best for info in self.list()
+                                 if info.take_id != take_id and info.participant_id == restored.participant_id):
             restored = self._update(take_id, best=False)  # another take was chosen as best meanwhile
         return restored
 
@@ -359,6 +377,11 @@ class TakeStore:
         except OSError as error:
             raise TakeError(f"The trash could not be emptied ({error.strerror or error})") from None
         return count
+
+    def delete_for_participant(self, participant_id: int) -> list[TakeInfo]:
+        """Delete for good (no undo) every take of the participant, in the folder and in the trash,
+        with its details and any leftover files; returns those takes (see `problems` afterwards)."""
+        return delete_for_participant(self, participant_id)
 
     # ---- after a crash --------------------------------------------------------------------------
 

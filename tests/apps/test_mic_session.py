@@ -134,3 +134,45 @@ def test_a_state_sent_before_the_engine_started_the_take_is_not_its_end(session)
     now_s[0] += 5.1
     session.show_state(session.client.state)
     assert session.playing_take_id is None
+
+
+# ---- whose takes (patient mode) ------------------------------------------------------------------
+
+def test_while_a_participant_holds_the_tablet_only_their_takes_can_be_used(session):
+    store, holder = session.store, [None]
+    maya, jay = make_take(store), make_take(store)
+    store.set_participant(maya.take_id, 7)
+    store.set_participant(jay.take_id, 12)
+    store.delete(store.set_participant(make_take(store).take_id, 7).take_id)  # Maya's, in the trash
+    maya_trashed = store.list_trash()[0]
+    session.only_participant = lambda: holder[0]
+    session.refresh_takes()
+    assert len(session.takes()) == 2  # the mentor: everyone's
+
+    holder[0] = 12  # Jay has the tablet: the list follows at the next state
+    session.show_state(EngineState())
+    assert [take.take_id for take in session.takes()] == [jay.take_id]
+    session.play_take(maya.take_id)
+    session.rename(maya.take_id, "Mine now")
+    session.set_trim(maya.take_id, 0.1, 0.5)
+    assert session.delete(maya.take_id) == ""
+    session.undelete(maya_trashed.take_id)
+    assert session.client.takes_played == []
+    assert [(info.name, info.trim_start_s) for info in store.list() if info.take_id == maya.take_id] == \
+        [(maya.name, 0.0)]
+    assert [info.take_id for info in store.list_trash()] == [maya_trashed.take_id]
+
+    holder[0] = None  # the mentor's PIN again: all of them
+    session.refresh_takes()
+    assert len(session.takes()) == 2
+
+
+def test_a_punched_in_take_belongs_to_whose_take_it_joins(session):
+    store = session.store
+    original = store.set_participant(make_take(store, 3.0, backing="beat", bpm=90.0).take_id, 7)
+    session.refresh_takes()
+    session.punch_in(original.take_id, 1.0, 2.0)
+    new = store.set_participant(make_take(store, 3.0).take_id, 7)  # as the studio marks a saved take
+    session.handle_event(EngineEvent("take_saved", "", {"take": {"take_id": new.take_id}}))
+    joined = next(take for take in session.takes() if take.name.endswith("(punched in)"))
+    assert joined.participant_id == 7
