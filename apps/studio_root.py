@@ -207,7 +207,8 @@ class StudioRoot(FloatLayout):
         """A saved take belongs to whose work the studio is making (before Mic lists it, so a
         participant holding the tablet sees their new take)."""
         participant_id = self._working_participant()
-        saved = [event.data["take"]["take_id"] for event in events if event.kind == "take_saved"]
+        saved = [event.data.get("take", {}).get("take_id") for event in events if event.kind == "take_saved"]
+        saved = [take_id for take_id in saved if take_id]
         if participant_id is None or not saved:
             return
         from studio.mic.take_writer import TakeError

@@ -22,12 +22,12 @@ def test_an_export_runs_in_its_own_process_and_poll_never_waits(tmp_path):
     process = ExportProcess()
     process.start(song, out, ExportOptions(format="wav-16"))
     assert process.pid != os.getpid() and process.running
-    seen, slowest_poll_s = [], 0.0
+    seen, poll_times_s = [], []
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         started = time.perf_counter()
         status = process.poll()
-        slowest_poll_s = max(slowest_poll_s, time.perf_counter() - started)
+        poll_times_s.append(time.perf_counter() - started)
         seen.append(status.fraction)
         if status.done:
             break
@@ -35,7 +35,9 @@ def test_an_export_runs_in_its_own_process_and_poll_never_waits(tmp_path):
     assert status.done and status.error is None and not process.running
     assert status.fraction == 1.0 and status.words == "Done" and seen == sorted(seen)
     assert len(set(seen)) > 3  # progress came back on the way
-    assert slowest_poll_s < 0.05
+    # A poll that waited on the child would take as long as the export; a busy machine may
+    # delay one poll by a scheduler tick or two, but never most of them.
+    assert float(np.median(poll_times_s)) < 0.01 and max(poll_times_s) < 0.5, poll_times_s
     assert status.result.song_path == out / "Small song.wav" and len(decode(status.result.song_path)) == 6 * SR
 
 
