@@ -1,6 +1,7 @@
 """Whose takes: when a participant withdraws their consent, every file of their takes goes, for good.
 
     delete_for_participant(store, participant_id) -> [TakeInfo]     (TakeStore.delete_for_participant)
+    remove_take_files(store, take_id) -> [Path] not removed          one take's files, wherever they are
 
 A take belongs to whoever its details name (TakeInfo.participant_id). Its files are, in the takes
 folder and in its trash: <take_id>.wav and <take_id>.json, details kept aside as damaged
@@ -31,18 +32,24 @@ def delete_for_participant(store: TakeStore, participant_id: int) -> list[TakeIn
             if found.info is not None and found.info.participant_id == participant_id:
                 owned[found.take_id] = found.info
     for take_id, info in owned.items():
-        paths = files_of(store, take_id)
-        details = [path for path in paths if path.name == f"{take_id}.json"]
-        # The details last, and only once the rest is gone: until then they say whose take it is.
-        failed = [path for path in paths if path not in details and not _remove(path)]
-        if not failed:
-            failed = [path for path in details if not _remove(path)]
+        failed = remove_take_files(store, take_id)
         if failed:
             store.problems.append(f"{info.name} could not be deleted completely: {', '.join(map(str, failed))}")
     for folder in (store.folder, store.trash_folder):
         if folder.is_dir():
             fsync_folder(folder)  # the deletions survive a power cut
     return list(owned.values())
+
+
+def remove_take_files(store: TakeStore, take_id: str) -> list[Path]:
+    """Remove every file of one take (see files_of); returns those that could not be removed."""
+    paths = files_of(store, take_id)
+    details = [path for path in paths if path.name == f"{take_id}.json"]
+    # The details last, and only once the rest is gone: until then they say whose take it is.
+    failed = [path for path in paths if path not in details and not _remove(path)]
+    if not failed:
+        failed = [path for path in details if not _remove(path)]
+    return failed
 
 
 def files_of(store: TakeStore, take_id: str) -> list[Path]:

@@ -3,7 +3,8 @@
     SealedWriter(path, files_key)   write(data), flush(), close(); a crash leaves every flushed chunk readable
     open_sealed(path, files_key, salvage=False) -> bytes
     read_chunks(path, files_key, salvage=False) -> iterator of bytes
-    seal_bytes(data, dst, files_key), seal_file(src, dst, files_key)   all or nothing (a temporary file, renamed)
+    seal_bytes(data, dst, files_key), seal_file(src, dst, files_key), seal_chunks(chunks, dst, files_key)
+                                    all or nothing (a temporary file, renamed)
     is_sealed(path) -> bool         starts with the magic header
 
 The format: HEADER = MAGIC (8 bytes), version (1), chunk size (4, big-endian), file salt (16), then a
@@ -23,7 +24,7 @@ import contextlib
 import os
 import struct
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -233,6 +234,14 @@ def seal_file(src: str | os.PathLike, dst: str | os.PathLike, files_key: bytes) 
         with open(src, "rb") as source:
             while block := source.read(CHUNK_BYTES):
                 writer.write(block)
+
+    _sealed_atomically(dst, files_key, copy)
+
+
+def seal_chunks(chunks: Iterable[bytes], dst: str | os.PathLike, files_key: bytes) -> None:
+    def copy(writer: SealedWriter) -> None:
+        for chunk in chunks:
+            writer.write(chunk)
 
     _sealed_atomically(dst, files_key, copy)
 

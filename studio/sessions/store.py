@@ -11,9 +11,10 @@ action through the access policy, the consent checks and the audit log.
         record_consent(participant_id, scopes, given_by), consent(participant_id),
         require_consent(scope, participant_id), withdraw_consent(participant_id, by) -> [Item] deleted
         save(participant_id, kind, data, name, session_id=None) -> Item, save_file(..., source, ...),
+        put_away(participant_id, kind, chunks, name) -> Item   the studio's own safekeeping, in any mode
         start_take(participant_id, name, session_id=None) -> (Item, SealedWriter)
         items(participant_id, kind=None), open_item(item_id, salvage=False) -> bytes, item_chunks(...),
-        delete_item(item_id), export_item(item_id, "performance" | "sharing", destination) -> Path
+        delete_item(item_id, why="deleted by hand"), export_item(item_id, "performance" | "sharing", destination) -> Path
         start_session, session, note_use, save_session, end_session, session_records,
         export_records_csv, export_record_pdf                 (store_sessions.py)
         retention_days, set_retention_days(days), sweep() -> [Item] deleted
@@ -36,7 +37,7 @@ import os
 import time
 from dataclasses import replace
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator
 
 import sqlcipher3
 
@@ -46,7 +47,7 @@ from studio.sessions.access import MENTOR, AccessPolicy
 from studio.sessions.backup import check_storage_folder, finish_interrupted_restore, make_backup, restore_backup
 from studio.sessions.catalogue import Item, Participant
 from studio.sessions.records import DATABASE_NAME, Records, saving, saving_failed
-from studio.sessions.sealed_files import SealedWriter, open_sealed, read_chunks, seal_bytes, seal_file
+from studio.sessions.sealed_files import SealedWriter, open_sealed, read_chunks, seal_bytes, seal_chunks, seal_file
 from studio.sessions.store_sessions import SessionRecordActions
 from studio.sessions.vault import SCRYPT_N, VAULT_NAME, Keys, Vault, VaultError, create_vault
 
@@ -228,11 +229,13 @@ class SessionStore(SessionRecordActions):
         try:
             (self.folder / catalogue.MEDIA_FOLDER).mkdir(exist_ok=True)
             write(self.folder / item.path)
-        except (OSError, sqlcipher3.Error) as error:
+        except Exception as error:  # the disk's, the records', or the source's (a take cut short): no item is left
             with contextlib.suppress(OSError, sqlcipher3.Error), self.records.transaction() as connection:
                 connection.execute("DELETE FROM items WHERE id = ?", (item.id,))
             catalogue.remove_file(self.folder / item.path)
-            raise saving_failed(error, f'"{item.name}"') from error
+            if isinstance(error, (OSError, sqlcipher3.Error)):
+                raise saving_failed(error, f'"{item.name}"') from error
+            raise
         return item
 
     def save(self, participant_id: int, kind: str, data: bytes, name: str, session_id: int | None = None) -> Item:
@@ -243,6 +246,17 @@ class SessionStore(SessionRecordActions):
                   session_id: int | None = None) -> Item:
         item = self._new_item(participant_id, kind, name, session_id)
         return self._write_item(item, lambda path: seal_file(source, path, self._keys.files_key))
+
+    def put_away(self, participant_id: int, kind: str, chunks: Iterable[bytes], name: str) -> Item:
+        """Seal a participant's work the studio holds in plain files (a take, when their turn
+        ends), from an iterator of bytes. Allowed in every mode, locked too: it reveals nothing,
+        it only takes a readable file off the tablet. Linked to their current consent, if any."""
+        catalogue.participant(self.records, participant_id)  # ValueError for nobody known
+        current = consent.current_consent(self.records, participant_id)
+        with saving(f'"{name}"'), self.records.transaction() as connection:
+            item = catalogue.add_item(connection, participant_id, kind, name, self.clock(),
+                                      current.id if current else None, None)
+        return self._write_item(item, lambda path: seal_chunks(chunks, path, self._keys.files_key))
 
     def start_take(self, participant_id: int, name: str, session_id: int | None = None) -> tuple[Item, SealedWriter]:
         """A take written as it is sung: write(), flush() often, close() at the end."""
@@ -271,10 +285,11 @@ class SessionStore(SessionRecordActions):
         self._audit("view", found.participant_id, found.id, f'{found.kind} "{found.name}"')
         return read_chunks(self.folder / found.path, self._keys.files_key, salvage=salvage)
 
-    def delete_item(self, item_id: int) -> None:
+    def delete_item(self, item_id: int, why: str = "deleted by hand") -> None:
+        """why: the audit log's reason for the deletion."""
         found = self._item(item_id, "delete a recording")
         with saving("the deletion"):
-            catalogue.delete_items(self.records, self.folder, [found], self.clock(), self.mode, "deleted by hand")
+            catalogue.delete_items(self.records, self.folder, [found], self.clock(), self.mode, why)
 
     def export_item(self, item_id: int, purpose: str, destination: str | os.PathLike) -> Path:
         """The item's plain bytes written to destination (a file outside the storage folder), for a

@@ -110,6 +110,15 @@ def test_engine_plays_20_s_while_the_ui_is_busy_with_no_more_xruns_than_an_empty
     assert engine_xruns <= baseline + XRUN_NOISE_ALLOWANCE
 
 
+def capture_clicks(engine) -> tuple[np.ndarray, int]:
+    """(2.5 s of what the engine sends, the xruns the engine counted meanwhile)."""
+    time.sleep(0.5)  # the state's xrun count trails the engine by a poll or two
+    mark = engine.state.xruns
+    captured = record_output(2.5)
+    time.sleep(0.5)
+    return captured, engine.state.xruns - mark
+
+
 def test_clicks_reach_jack_exactly_on_the_beat(jack_server):
     engine = start_engine()
     try:
@@ -118,7 +127,14 @@ def test_clicks_reach_jack_exactly_on_the_beat(jack_server):
         engine.act("transport", "bpm", BPM)
         engine.act("transport", "playing", 1)
         wait_for(lambda: engine.state.playing, what="the clock to play")
-        captured = record_output(2.5)
+        # The engine's clock counts the blocks it renders: a cycle it misses (an xrun, counted and
+        # bounded by the test above) moves every later click by a block. The grid is checked on a
+        # capture with no xrun; a loaded machine gets three tries.
+        for attempt in range(3):
+            captured, xruns = capture_clicks(engine)
+            if xruns == 0:
+                break
+            print(f"capture {attempt + 1}: {xruns} engine xruns, measured again")
     finally:
         engine.stop()
     found = onsets(captured, threshold=1e-3)
