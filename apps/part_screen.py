@@ -14,15 +14,19 @@ class PartScreen(Screen):
     def tell(self, message: str, kind: str = "notice") -> None:
         self.dispatch("on_message", message, kind)
 
-    def _do(self, verb, *args) -> None:
-        """Run one of the session's verbs, then draw again; a ValueError is said in the banner."""
+    def _do(self, verb, *args) -> bool:
+        """Run one of the session's verbs, then draw again; a ValueError is said in the banner
+        (and False returned)."""
+        done = False
         try:
             verb(*args)
+            done = True
         except ActionRefused as refusal:  # not allowed now: the reason is already a sentence
             self.tell(str(refusal), "error")
         except ValueError as error:
             self.tell(f"That could not be done: {error}.", "notice")
         self.refresh()
+        return done
 
     def refresh(self, *_):
         """Draw what the session holds (each screen has its own)."""

@@ -24,7 +24,8 @@ from apps.launcher.launcher_screen import LauncherScreen
 from apps.preferences import Preferences, save_preferences
 from apps.settings.settings_screen import SettingsScreen
 from apps.widgets import Banner, StatusBar
-from studio.sessions.studio_gate import StudioGate
+from apps.takes_at_rest import TakesAtRest
+from studio.sessions.studio_gate import RECORDING_ACTIONS, StudioGate
 from studio.settings import AudioSettings, save_settings
 
 POLL_HZ = 20
@@ -83,8 +84,11 @@ class StudioRoot(FloatLayout):
         # and MIDI alike: both act through the client), and a song is exported for a show only
         # with their consent (see studio.sessions.studio_gate).
         self.gate = StudioGate(self._sessions_set_up, self._sessions_store, self._working_participant)
+        self._recording_for = None  # whose turn it was when the take being recorded started
         if hasattr(client, "add_guard"):
-            client.add_guard(self.gate.refuse_action)
+            client.add_guard(self._refuse_action)
+        # Only the working participant's takes are plain files; the others' are sealed in Sessions.
+        self.takes_at_rest = TakesAtRest()
         for part in STUDIO_PARTS:
             if part.name in LAZY_SCREENS:
                 continue
@@ -203,13 +207,25 @@ class StudioRoot(FloatLayout):
 
         return TakeStore()
 
+    def _refuse_action(self, action) -> str:
+        """The recording gate (EngineClient.add_guard); a take let through is remembered as the
+        working participant's, whoever's turn it is when it is saved."""
+        refusal = self.gate.refuse_action(action)
+        if not refusal and (action.group, action.control) in RECORDING_ACTIONS and action.value >= 0.5:
+            self._recording_for = self._working_participant()
+        return refusal
+
     def _own_takes(self, events) -> None:
-        """A saved take belongs to whose work the studio is making (before Mic lists it, so a
-        participant holding the tablet sees their new take)."""
-        participant_id = self._working_participant()
+        """A saved take belongs to whose turn it was when it started (before Mic lists it, so a
+        participant holding the tablet sees their new take). A mix recording, not gated, belongs
+        to whose turn it is when it is saved."""
         saved = [event.data.get("take", {}).get("take_id") for event in events if event.kind == "take_saved"]
         saved = [take_id for take_id in saved if take_id]
-        if participant_id is None or not saved:
+        if not saved:
+            return
+        participant_id = self._recording_for if self._recording_for is not None else self._working_participant()
+        self._recording_for = None
+        if participant_id is None:
             return
         from studio.mic.take_writer import TakeError
 
@@ -219,6 +235,24 @@ class StudioRoot(FloatLayout):
                 store.set_participant(take_id, participant_id)
             except (TakeError, ValueError, OSError) as error:
                 self.banner.show(f"A take could not be marked as the participant's: {error}", "error")
+        if participant_id != self._working_participant():
+            self.takes_at_rest.take_saved_for_someone_else()
+
+    def _keep_takes_at_rest(self) -> None:
+        """File away the takes of whoever's turn it is not, bring back those of whose it is."""
+        store = self._sessions_screen.store if self._sessions_screen is not None else None
+        if store is None:
+            return
+        moved = self.takes_at_rest.follow(store, self._working_participant(), self._take_store())
+        if moved is not None:
+            self._show_filing(*moved)
+
+    def _show_filing(self, away, back) -> None:
+        if self._mic_screen is not None and (away or back.moved):
+            # no Undo for a take gone from the trash; takes_gone lists again, those back too
+            self._mic_screen.takes_gone([take.take_id for take in away.moved + away.deleted])
+        for problem in away.problems + back.problems:
+            self.banner.show(problem, "error")
 
     def _delete_takes_of(self, participant_id: int) -> None:
         """Consent was withdrawn: their takes go too, for good (no trash, no undo)."""
@@ -360,6 +394,11 @@ class StudioRoot(FloatLayout):
         if self._export_screen is not None:
             self._export_screen.close()  # saves the song; a running export is cancelled
         if self._sessions_screen is not None:
+            store = self._sessions_screen.store
+            if store is not None:  # no participant's voice left readable on the tablet
+                filing = self.takes_at_rest.file_everything_away(store, self._take_store())
+                for problem in filing.problems:
+                    self.banner.show(problem, "error")
             self._sessions_screen.close()  # stops its timers, closes the encrypted store
         if self._poll_event is not None:
             self._poll_event.cancel()
@@ -381,6 +420,7 @@ class StudioRoot(FloatLayout):
             self.decks_screen.show_state(state)
         events = self.client.drain_events()
         self._own_takes(events)
+        self._keep_takes_at_rest()
         hits = [event.data for event in events if event.kind == "pad_hit"]
         if hits and self._beats_screen is not None:
             self._beats_screen.take_hits(hits)

@@ -191,9 +191,9 @@ class MicScreen(PartScreen):
     def punch_in(self, from_s: float, to_s: float) -> None:
         """Sing from_s..to_s of the song again over the selected take (a new take is made)."""
         self.save_words()
-        self._do(self.session.punch_in, self.session.selected_take_id, from_s, to_s)
-        self.tell(f"The take plays from the start; sing from {from_s:.0f} s to {to_s:.0f} s, then tap Stop. "
-                  "The joined take is added as a new one.", "notice")
+        if self._do(self.session.punch_in, self.session.selected_take_id, from_s, to_s):
+            self.tell(f"The take plays from the start; sing from {from_s:.0f} s to {to_s:.0f} s, then tap Stop. "
+                      "The joined take is added as a new one.", "notice")
 
     def delete_take(self, take_id: str) -> None:
         self.save_words()

@@ -146,12 +146,12 @@ class MicSession:
             self._problem(f"A punch-in must end after it starts ({from_s:.1f} s to {to_s:.1f} s).")
             return
         self.stop_playback()
-        self._punch = (take_id, from_s, to_s)
-        self.recording = True
         backing = take.backing if take.backing != "none" else "metronome"
         keep_until_s = take.align_frames / take.sample_rate + from_s  # heard up to where the new part begins
         self.client.record_over(str(self.store.wav_path(take_id)), take.align_frames, backing,
-                                (0.0, keep_until_s), (0.0, 0.0))
+                                (0.0, keep_until_s), (0.0, 0.0))  # may be refused (no consent yet)
+        self._punch = (take_id, from_s, to_s)
+        self.recording = True
         self._tell("recording")
 
     @property

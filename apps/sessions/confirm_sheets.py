@@ -30,5 +30,5 @@ def restore_sheet(backup_words: str) -> ConfirmSheet:
     return _dangerous(ConfirmSheet(
         title="Restore this backup?",
         message=f"Everything in Sessions now is replaced by the {backup_words[0].lower() + backup_words[1:]}. "
-                "Work saved since then is lost. Next, type the PIN that was used on the day of the backup.",
+                "Work saved since then is lost, participants' takes kept in Sessions since then too. Next, type the PIN that was used on the day of the backup.",
         confirm_text="Restore"))

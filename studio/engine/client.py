@@ -90,10 +90,7 @@ class EngineClient:
         """Change a control. Raises ValueError (with the allowed range) for a bad value, and
         ActionRefused (a ValueError) when a guard refuses it (see add_guard)."""
         action = check_action(group, control, value)
-        for guard in self._guards:
-            refusal = guard(action)
-            if refusal:
-                raise ActionRefused(refusal)
+        self._ask_guards(action)
         with self._lock:
             if (group, control) in self._values:  # momentary controls (pad hits) are not kept
                 self._values[(group, control)] = action.value
@@ -108,6 +105,12 @@ class EngineClient:
         may not happen now (recording without the participant's consent). Touch and MIDI both
         act through here, so one guard covers both."""
         self._guards.append(guard)
+
+    def _ask_guards(self, action: Action) -> None:
+        for guard in self._guards:
+            refusal = guard(action)
+            if refusal:
+                raise ActionRefused(refusal)
 
     def add_listener(self, listener) -> None:
         """listener(message) is called, on the caller's thread, with every Action and SetBeat
@@ -132,7 +135,9 @@ class EngineClient:
         self._send(queues, PlayTake(str(path), int(skip_frames), backing, keep_s, tuple(fades_s)))
 
     def record_over(self, path: str, skip_frames: int, backing: str, keep_s=None, fades_s=(0.0, 0.0)) -> None:
-        """Punch-in: record a take while an earlier take plays with its backing (see RecordOver)."""
+        """Punch-in: record a take while an earlier take plays with its backing (see RecordOver).
+        It records a voice, so the guards are asked as for ("mic", "recording", 1): ActionRefused."""
+        self._ask_guards(check_action("mic", "recording", 1.0))
         with self._lock:
             queues = self._queues
         self._send(queues, RecordOver(str(path), int(skip_frames), backing, keep_s, tuple(fades_s)))

@@ -43,10 +43,11 @@ FILED_MARK_SUFFIX = ".filed"
 @dataclass
 class Filing:
     moved: list[TakeInfo] = field(default_factory=list)
+    deleted: list[TakeInfo] = field(default_factory=list)  # from the trash, for good (filing away only)
     problems: list[str] = field(default_factory=list)  # plain sentences; the takes named stay where they were
 
     def __bool__(self) -> bool:
-        return bool(self.moved or self.problems)
+        return bool(self.moved or self.deleted or self.problems)
 
 
 def file_away(takes: TakeStore, store, keep: int | None = None) -> Filing:
@@ -80,6 +81,8 @@ def file_away(takes: TakeStore, store, keep: int | None = None) -> Filing:
             if failed:
                 filing.problems.append(f"{info.name}, deleted earlier, could not be removed from the trash: "
                                        f"{', '.join(path.name for path in failed)}")
+            else:
+                filing.deleted.append(info)
             highest = max(highest, _number_of(info.take_id))
     if highest:
         _mark_number(takes, highest)

@@ -106,6 +106,11 @@ class FakeEngineClient:
         return decks[deck - 1]
 
     def record_over(self, path, skip_frames, backing, keep_s=None, fades_s=(0.0, 0.0)):
+        action = check_action("mic", "recording", 1.0)  # a punch-in records a voice: the guards are asked
+        for guard in self._guards:
+            refusal = guard(action)
+            if refusal:
+                raise ActionRefused(refusal)
         self.takes_recorded_over.append((str(path), skip_frames, backing, keep_s))
 
     def stop_take(self):

@@ -101,7 +101,7 @@ def test_filed_takes_in_the_trash_are_deleted_for_good(takes, store, people):
     deleted = record(takes, maya)
     takes.delete(deleted.take_id)
     assert takes.list_trash()
-    file_away(takes, store)
+    assert [info.take_id for info in file_away(takes, store).deleted] == [deleted.take_id]
     assert takes.list_trash() == [] and store.items(maya, TAKE_KIND) == []
     assert plain_audio_in(takes.trash_folder.parent) == []
 
