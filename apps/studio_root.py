@@ -24,7 +24,7 @@ from apps.launcher.launcher_screen import LauncherScreen
 from apps.preferences import Preferences, save_preferences
 from apps.settings.settings_screen import SettingsScreen
 from apps.widgets import Banner, StatusBar
-from apps.takes_at_rest import TakesAtRest
+from apps.work_at_rest import WorkAtRest
 from studio.sessions.studio_gate import RECORDING_ACTIONS, StudioGate
 from studio.settings import AudioSettings, save_settings
 
@@ -87,8 +87,8 @@ class StudioRoot(FloatLayout):
         self._recording_for = None  # whose turn it was when the take being recorded started
         if hasattr(client, "add_guard"):
             client.add_guard(self._refuse_action)
-        # Only the working participant's takes are plain files; the others' are sealed in Sessions.
-        self.takes_at_rest = TakesAtRest()
+        # Only the working participant's takes and beat are plain files; the others' are sealed in Sessions.
+        self.work_at_rest = WorkAtRest()
         for part in STUDIO_PARTS:
             if part.name in LAZY_SCREENS:
                 continue
@@ -178,6 +178,8 @@ class StudioRoot(FloatLayout):
                             message, SESSIONS_BANNER_KINDS.get(kind, kind)),
                         on_withdrawn=lambda _screen, participant_id, _names: self._delete_takes_of(participant_id),
                         on_back=lambda *_: self.open_screen("launcher"))
+            screen.work_in_studio = lambda participant_id: self.work_at_rest.work_in_studio(
+                participant_id, self._take_store())
             self.screens.add_widget(screen)
             self._sessions_screen = screen
         return self._sessions_screen
@@ -236,28 +238,58 @@ class StudioRoot(FloatLayout):
             except (TakeError, ValueError, OSError) as error:
                 self.banner.show(f"A take could not be marked as the participant's: {error}", "error")
         if participant_id != self._working_participant():
-            self.takes_at_rest.take_saved_for_someone_else()
+            self.work_at_rest.take_saved_for_someone_else()
 
-    def _keep_takes_at_rest(self) -> None:
-        """File away the takes of whoever's turn it is not, bring back those of whose it is."""
+    def _keep_work_at_rest(self, closing: bool = False) -> None:
+        """File away the takes and beat of whoever's turn it is not, bring back those of whose it
+        is; closing: the app closes, everyone's are filed away."""
         store = self._sessions_screen.store if self._sessions_screen is not None else None
+        working = None if closing else self._working_participant()
+        if not closing and not self.work_at_rest.due(store, working):
+            return
         if store is None:
             return
-        moved = self.takes_at_rest.follow(store, self._working_participant(), self._take_store())
-        if moved is not None:
-            self._show_filing(*moved)
-
-    def _show_filing(self, away, back) -> None:
-        if self._mic_screen is not None and (away or back.moved):
+        export = self._export_screen
+        if export is not None and export.exporting and not closing:
+            return  # the song's takes stay until its export is done (asked again at the next poll)
+        if self._beats_screen is not None:
+            self._beats_screen.save_now()  # the beat's last edits go with it, not into the next one's
+        if export is not None and self.work_at_rest.songs_change_hands(working):
+            export.put_songs_down()
+        moves = self.work_at_rest.follow(store, working, self._take_store())
+        if self._mic_screen is not None and (moves.takes_away or moves.takes_back.moved):
             # no Undo for a take gone from the trash; takes_gone lists again, those back too
+            away = moves.takes_away
             self._mic_screen.takes_gone([take.take_id for take in away.moved + away.deleted])
-        for problem in away.problems + back.problems:
+        if moves.beat.changed and self._beats_screen is not None and not closing:
+            self._beats_screen.reload_beat()
+        if moves.songs.changed and export is not None and not closing:
+            export.songs_changed_hands()
+        for problem in moves.problems:
             self.banner.show(problem, "error")
+        if not closing:
+            self._sessions_screen.refresh_work()  # the participant's page lists where their work is
 
     def _delete_takes_of(self, participant_id: int) -> None:
-        """Consent was withdrawn: their takes go too, for good (no trash, no undo)."""
+        """Consent was withdrawn: their takes and beat go too, for good (no trash, no undo).
+        (What Sessions held of theirs, sealed, the store has deleted already.)"""
         from apps.sessions.words import count_text
         from studio.mic.take_writer import TakeError
+        from studio.sessions.work_folders import forget_work_of
+
+        try:
+            if self._export_screen is not None and not self.work_at_rest.songs_change_hands(participant_id):
+                self._export_screen.put_songs_down()  # theirs: nothing of them is saved again
+            if forget_work_of(participant_id, self.work_at_rest.beats):
+                if self._beats_screen is not None:
+                    self._beats_screen.reload_beat()  # a new beat: nothing of theirs is left to save
+                self.banner.show("Also deleted: their beat in Beats.", "done")
+            if forget_work_of(participant_id, self.work_at_rest.songs):
+                if self._export_screen is not None:
+                    self._export_screen.songs_changed_hands()
+                self.banner.show("Also deleted: their songs in Export.", "done")
+        except OSError as error:
+            self.banner.show(f"Their beat or songs could not all be deleted: {error}", "error")
 
         store = self._take_store()
         try:
@@ -394,11 +426,7 @@ class StudioRoot(FloatLayout):
         if self._export_screen is not None:
             self._export_screen.close()  # saves the song; a running export is cancelled
         if self._sessions_screen is not None:
-            store = self._sessions_screen.store
-            if store is not None:  # no participant's voice left readable on the tablet
-                filing = self.takes_at_rest.file_everything_away(store, self._take_store())
-                for problem in filing.problems:
-                    self.banner.show(problem, "error")
+            self._keep_work_at_rest(closing=True)  # no participant's work left readable on the tablet
             self._sessions_screen.close()  # stops its timers, closes the encrypted store
         if self._poll_event is not None:
             self._poll_event.cancel()
@@ -420,7 +448,7 @@ class StudioRoot(FloatLayout):
             self.decks_screen.show_state(state)
         events = self.client.drain_events()
         self._own_takes(events)
-        self._keep_takes_at_rest()
+        self._keep_work_at_rest()
         hits = [event.data for event in events if event.kind == "pad_hit"]
         if hits and self._beats_screen is not None:
             self._beats_screen.take_hits(hits)

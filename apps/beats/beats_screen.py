@@ -118,12 +118,7 @@ class BeatsScreen(PartScreen):
     def enter(self) -> None:
         """The screen is opened: the first time, the saved beat is loaded and sent to the engine."""
         if self.session is None:
-            path = current_beat_path()
-            loaded = load_or_new(path)
-            self.session = BeatSession(self.client, loaded.beat, path, on_change=self._changed,
-                                       on_problem=lambda message: self.tell(message, "error"))
-            if loaded.message:
-                self.tell(loaded.message, "warning")
+            self._load_beat()
         if self._autosave_event is None:
             self._autosave_event = Clock.schedule_interval(lambda _dt: self.session.poll_autosave(),
                                                            AUTOSAVE_POLL_S)
@@ -147,6 +142,29 @@ class BeatsScreen(PartScreen):
     def save_now(self) -> None:
         if self.session is not None:
             self.session.save_now()
+
+    def reload_beat(self) -> None:
+        """The current beat file is another participant's now (it is their turn, see
+        studio.sessions.beat_filing): stop this beat and load that one, which the engine plays
+        from now on (a take's backing too). Whatever was pending must be saved before."""
+        if self.session is None:
+            return  # it is loaded when the screen first opens
+        if self.session.record_requested:
+            self.session.record(False)
+        if self.session.play_requested:
+            self.session.play(False)
+        self.ids.pattern_bar.copying = False
+        self._load_beat()
+        self._last_song_step = -1
+        self.refresh()
+
+    def _load_beat(self) -> None:
+        path = current_beat_path()
+        loaded = load_or_new(path)
+        self.session = BeatSession(self.client, loaded.beat, path, on_change=self._changed,
+                                   on_problem=lambda message: self.tell(message, "error"))
+        if loaded.message:
+            self.tell(loaded.message, "warning")
 
     # ---- what a finger does --------------------------------------------------------------------
     def toggle_play(self) -> None:

@@ -131,6 +131,31 @@ class ExportScreen(Exporting, Listening, PartScreen):
             self._export_event.cancel()
             self._export_event = None
 
+    # ---- whose songs (studio.sessions.work_folders) ------------------------------------------------
+    @property
+    def exporting(self) -> bool:
+        """An export (a song or a set) is running."""
+        return self._export_event is not None
+
+    def put_songs_down(self) -> None:
+        """The songs are about to be another participant's: what was typed is saved, Listen stops
+        and its file (a mix with the participant's voice) goes."""
+        self.ids.sheets.close()
+        self.ids.song_bar.save_artist()
+        if self.session.unsaved:
+            self.session.save()
+        self.stop_listening()
+        self.preview.close(self.engine_client)
+
+    def songs_changed_hands(self) -> None:
+        """The songs folder holds another participant's songs now: theirs are shown (their last
+        song, or a new one), with no Undo reaching back into the songs before."""
+        self.session.let_go()
+        self.listen_from_bar = 0
+        self._listen_song_id = None
+        if self.manager is not None and self.manager.current == self.name:
+            self.enter()
+
     # ---- songs ---------------------------------------------------------------------------------
     def open_songs(self) -> SongsSheet:
         self.ids.song_bar.save_artist()

@@ -95,6 +95,11 @@ class ExportSession:
         self._on_problem = on_problem or (lambda message: None)
 
     # ---- songs -------------------------------------------------------------------------------------
+    def let_go(self) -> None:
+        """Forget the open song and what could be undone (the songs are someone else's now)."""
+        self.song, self.selected, self.unsaved = None, None, False
+        self.deleted_clips, self.deleted_songs = [], []
+
     def songs(self) -> list[Song]:
         songs = self.store.list()
         for problem in self.store.problems:

@@ -36,7 +36,7 @@ class MentorActions:
     # ---- participants --------------------------------------------------------------------------
     def show_home(self) -> None:
         store = self.store
-        self.home.show([(person, consent_summary(store.consent(person.id)), len(store.items(person.id)))
+        self.home.show([(person, consent_summary(store.consent(person.id)), len(self.work_of(person.id)))
                         for person in store.participants()])
 
     def add_participant(self, pseudonym: str, reference: str = ""):
@@ -65,7 +65,7 @@ class MentorActions:
     def show_participant(self, fill: bool = True) -> None:
         store, participant_id = self.store, self.participant_id
         person = store.participant(participant_id)
-        self.page.show(person, store.consent(participant_id), store.items(participant_id),
+        self.page.show(person, store.consent(participant_id), self.work_of(participant_id),
                        self.latest_record(participant_id), self.clock(), fill)
 
     def _person(self):
@@ -82,7 +82,7 @@ class MentorActions:
 
     def ask_withdraw(self, giver: str) -> None:
         person = self._person()
-        done, items = self.attempt(self.store.items, person.id, say=self.page.ids.consent_card.say)
+        done, items = self.attempt(self.work_of, person.id, say=self.page.ids.consent_card.say)
         if not done:
             return
         sheet = withdraw_sheet(person.pseudonym, items)

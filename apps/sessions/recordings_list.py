@@ -18,7 +18,7 @@ class RecordingsList(BoxLayout):
     def show(self, items, now_s: float | None = None) -> None:
         rows = self.ids.rows
         rows.clear_widgets()
-        for item in sorted(items, key=lambda each: (each.created_at_s, each.id), reverse=True):
+        for item in sorted(items, key=lambda each: (each.created_at_s, str(each.id)), reverse=True):
             rows.add_widget(ListRow(title=item.name, detail=item_line(item, now_s), value=item.id, tappable=False))
         self.ids.empty_label.text = "" if items else self.empty_text
 

@@ -80,6 +80,9 @@ class SessionsScreen(PinActions, MentorActions, SettingsActions, Screen):
         self._wait_event = None
         self._idle_event = None
         self._restore_from: Path | None = None
+        # work_in_studio(participant_id) -> the participant's work that is in the studio as plain
+        # files now (their turn: takes in Mic, their beat, their songs); set by the studio's root.
+        self.work_in_studio = None
         super().__init__(**kwargs)
         self._default_folders(export_folder, backup_folder)
         self.pin_pad = PinPad()
@@ -257,7 +260,23 @@ class SessionsScreen(PinActions, MentorActions, SettingsActions, Screen):
             self.show_settings()
         elif view == "patient":
             person = store.participant(store.access.participant_id)
-            self.patient.show(person.pseudonym, store.items(person.id), self.clock())
+            self.patient.show(person.pseudonym, self.work_of(person.id), self.clock())
+
+    def work_of(self, participant_id: int) -> list:
+        """What the participant made, wherever it is now: sealed in Sessions, or in the studio."""
+        items = list(self.store.items(participant_id))
+        if self.work_in_studio is not None:
+            items += self.work_in_studio(participant_id)
+        return items
+
+    def refresh_work(self) -> None:
+        """Work moved between the studio and Sessions (a turn changed): the lists show it again."""
+        if self.unlocked_store is None:
+            return
+        if self.view == "participant" and self.participant_id is not None:
+            self.show_participant(fill=False)
+        elif self.view in ("home", "patient"):
+            self._refresh_view()
 
     def open_home(self) -> None:
         if self.require_mentor("see all participants"):

@@ -106,7 +106,8 @@ class TakesOwnersTest(MicTouchCase):
         self.screen.punch_in(1.0, 2.0)
         self.assertEqual(self.client.takes_recorded_over, [])
         self.assertFalse(self.screen.session.recording)
-        self.assertTrue(any("consent" in message for message in said(self.root)), said(self.root))
+        self.assertIn("Maya has not agreed to being recorded", " ".join(said(self.root)))
+        self.assertNotIn("Also deleted: their beat in Beats.", said(self.root))  # she had made none
 
     def test_in_patient_mode_mic_shows_and_touches_only_the_holders_takes(self):
         maya_take = self.record_for(self.maya, "Maya's verse")
@@ -189,3 +190,19 @@ class TakesOwnersTest(MicTouchCase):
         self.assertEqual(len(self.plain_sound_files()), 2)
         self.root.stop_polling()  # the app closes
         self.assertEqual(self.plain_sound_files(), [f"{nobodys.take_id}.wav"])
+
+    def test_her_page_lists_her_work_while_it_is_in_the_studio(self):
+        self.record_for(self.maya, "Maya's verse")
+        self.root.open_screen("sessions")
+        self.sessions.open_participant(self.maya.id)
+        self.poll()
+        self.assertEqual(self.sessions.page.ids.recordings.names, ["Maya's verse"])
+        self.sessions.ask_withdraw("participant")  # the question names what would be deleted
+        sheet_text = self.sessions.ids.sheets.sheet.message
+        self.sessions.ids.sheets.close()
+        self.assertIn("Maya's verse", sheet_text)
+
+        self.record_for(self.jay, "Jay's hook")
+        self.root.open_screen("sessions")  # Jay's page, after the poll moved Maya's take away
+        self.assertEqual(self.sessions.page.ids.recordings.names, ["Jay's hook"])
+        self.assertEqual(len(self.sessions.work_of(self.maya.id)), 1)  # sealed, still hers

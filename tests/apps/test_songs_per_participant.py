@@ -1,0 +1,106 @@
+"""Each participant has songs of their own in Export, once Sessions is set up: at Jay's turn Export
+shows his songs (a new one at his first turn), Maya's are sealed in Sessions with her last edit
+and her Listen file gone, and at her turn they are back; the turn waits for an export running;
+withdrawing her consent deletes her songs."""
+
+import pytest
+
+from tests.apps.apps_test_support import skip_module_without_display
+
+skip_module_without_display()
+
+from studio.export.song_store import SongStore  # noqa: E402
+from studio.sessions import catalogue  # noqa: E402
+from tests.apps.test_export_support import ExportTouchCase, make_take, save_a_beat  # noqa: E402
+from tests.apps.test_sessions_in_studio import PIN, said  # noqa: E402
+
+pytestmark = pytest.mark.ui
+
+
+class SongsPerParticipantTest(ExportTouchCase):
+    def setUp(self):
+        super().setUp()
+        self.open_export()
+        self.root.open_screen("sessions")
+        self.sessions = sessions = self.root.sessions_screen
+        for _ in range(2):  # a new mentor PIN, typed twice
+            sessions.pin_typed(PIN)
+        store = sessions.store
+        self.maya = store.add_participant("Maya", pronouns="she")
+        self.jay = store.add_participant("Jay", pronouns="he")
+        for person in (self.maya, self.jay):
+            store.record_consent(person.id, {"record", "keep", "perform"}, "the participant")
+
+    def turn_of(self, person):
+        """The mentor opens the person's page, then Export (the root's poll hands the songs over)."""
+        self.root.open_screen("sessions")
+        self.sessions.open_participant(person.id)
+        self.root.poll()
+        self.root.open_screen("export")
+
+    def sealed_songs(self, person) -> int:
+        return len(catalogue.items(self.sessions.store.records, person.id, "song"))
+
+    def song_titles(self) -> list[str]:
+        return [song.title for song in SongStore().list()]
+
+    def test_each_participant_finds_their_own_songs(self):
+        self.turn_of(self.maya)
+        self.session.set_title("Maya's anthem")
+        save_a_beat()
+        self.session.add_pattern("A")
+        maya_song = self.session.song
+
+        self.turn_of(self.jay)
+        self.assertEqual(self.sealed_songs(self.maya), 1)
+        self.assertNotEqual(self.session.song.title, "Maya's anthem")  # a new song of his own
+        self.assertEqual(self.session.song.lanes, [])
+        self.assertNotIn("Maya's anthem", self.song_titles())
+        self.session.set_title("Jay's tune")
+
+        self.turn_of(self.maya)
+        self.assertEqual(self.session.song, maya_song)
+        self.assertEqual(self.song_titles(), ["Maya's anthem"])
+        self.assertEqual((self.sealed_songs(self.maya), self.sealed_songs(self.jay)), (0, 1))
+
+    def test_the_turn_waits_for_an_export_to_finish(self):
+        self.turn_of(self.maya)
+        self.session.set_title("Maya's anthem")
+        take = make_take(self.takes, 2.0)
+        self.report_take_is_hers(take)
+        self.session.add_take(take.take_id)
+        self.screen.open_export()
+        self.screen.start_export()
+        self.assertTrue(self.screen.exporting)
+
+        self.root.open_screen("sessions")
+        self.sessions.open_participant(self.jay.id)
+        self.root.poll()
+        self.assertEqual(self.song_titles(), ["Maya's anthem"])  # her song and take stay meanwhile
+        self.assertTrue(self.takes.wav_path(take.take_id).exists())
+        FakeExportProcessOf(self.screen).finish("Maya's anthem.mp3")
+        self.poll_export()
+        self.assertFalse(self.screen.exporting)
+        self.root.poll()
+        self.assertEqual(self.song_titles(), [])
+        self.assertFalse(self.takes.wav_path(take.take_id).exists())
+        self.assertEqual(self.sealed_songs(self.maya), 1)
+
+    def report_take_is_hers(self, take):
+        self.takes.set_participant(take.take_id, self.maya.id)
+
+    def test_withdrawing_consent_deletes_her_songs(self):
+        self.turn_of(self.maya)
+        self.session.set_title("Maya's anthem")
+        self.root.open_screen("sessions")
+        self.sessions.withdraw("participant")  # on Maya's page, as Withdraw, confirmed, does
+        self.assertIn("Also deleted: their songs in Export.", said(self.root))
+        self.assertNotIn("Maya's anthem", self.song_titles())
+        self.assertEqual(self.sealed_songs(self.maya), 0)
+        self.root.open_screen("export")
+        self.assertNotEqual(self.session.song.title, "Maya's anthem")
+
+
+def FakeExportProcessOf(screen):
+    """The fake export process the screen's running export uses."""
+    return screen.export.process if hasattr(screen.export, "process") else screen.export._process
