@@ -254,6 +254,8 @@ class StudioRoot(FloatLayout):
             return  # the song's takes stay until its export is done (asked again at the next poll)
         if self._beats_screen is not None:
             self._beats_screen.save_now()  # the beat's last edits go with it, not into the next one's
+        if self._mic_screen is not None:
+            self._mic_screen.save_words()  # and the words typed last
         if export is not None and self.work_at_rest.songs_change_hands(working):
             export.put_songs_down()
         moves = self.work_at_rest.follow(store, working, self._take_store())
@@ -265,6 +267,8 @@ class StudioRoot(FloatLayout):
             self._beats_screen.reload_beat()
         if moves.songs.changed and export is not None and not closing:
             export.songs_changed_hands()
+        if moves.words.changed and self._mic_screen is not None and not closing:
+            self._mic_screen.session.reload_draft()
         for problem in moves.problems:
             self.banner.show(problem, "error")
         if not closing:
@@ -288,8 +292,10 @@ class StudioRoot(FloatLayout):
                 if self._export_screen is not None:
                     self._export_screen.songs_changed_hands()
                 self.banner.show("Also deleted: their songs in Export.", "done")
+            if forget_work_of(participant_id, self.work_at_rest.words) and self._mic_screen is not None:
+                self._mic_screen.session.reload_draft()  # their words for the next take
         except OSError as error:
-            self.banner.show(f"Their beat or songs could not all be deleted: {error}", "error")
+            self.banner.show(f"Their beat, songs or words could not all be deleted: {error}", "error")
 
         store = self._take_store()
         try:

@@ -1,11 +1,11 @@
-"""Keeps the studio's working files (Mic's takes, Beats' current beat, Export's songs) those of
-whoever's turn it is.
+"""Keeps the studio's working files (Mic's takes and words for the next take, Beats' current beat,
+Export's songs) those of whoever's turn it is.
 
 The studio root asks due() on every poll; it is True only when Sessions (its store) or whose work
 the studio makes (the working participant) changed since the last follow(), or when a take was
 just saved for someone else. follow() then files everyone else's takes away, sealed in Sessions,
-brings the working participant's back (studio.sessions.take_filing), and hands the current beat
-and the songs over (studio.sessions.work_folders). With Sessions locked nobody is working, so
+brings the working participant's back (studio.sessions.take_filing), and hands the current beat,
+the songs and the words over (studio.sessions.work_folders). With Sessions locked nobody is working, so
 every participant's work is sealed; the same when the app closes (follow with nobody working).
 """
 
@@ -16,7 +16,8 @@ from datetime import datetime
 
 from studio.export.song_store import SongStore
 from studio.sessions.take_filing import Filing, bring_back, file_away
-from studio.sessions.work_folders import Handover, WorkFolder, beats_work, folder_owner, hand_over, songs_work
+from studio.sessions.work_folders import (Handover, WorkFolder, beats_work, folder_owner, hand_over, songs_work,
+                                          words_work)
 
 
 @dataclass
@@ -25,10 +26,12 @@ class Moves:
     takes_back: Filing = field(default_factory=Filing)
     beat: Handover = field(default_factory=Handover)
     songs: Handover = field(default_factory=Handover)
+    words: Handover = field(default_factory=Handover)
 
     @property
     def problems(self) -> list[str]:
-        return self.takes_away.problems + self.takes_back.problems + self.beat.problems + self.songs.problems
+        return (self.takes_away.problems + self.takes_back.problems + self.beat.problems + self.songs.problems +
+                self.words.problems)
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,10 @@ class WorkAtRest:
     def songs(self) -> WorkFolder:
         return songs_work()
 
+    @property
+    def words(self) -> WorkFolder:
+        return words_work()
+
     def take_saved_for_someone_else(self) -> None:
         """A take was saved for a participant whose turn it no longer is: due() says so."""
         self._stale = True
@@ -78,13 +85,14 @@ class WorkAtRest:
         return folder_owner(self.songs) != working
 
     def follow(self, store, working: int | None, takes) -> Moves:
-        """takes: the studio's TakeStore. Save what Beats and Export have pending before."""
+        """takes: the studio's TakeStore. Save what Beats, Export and Mic's words have pending before."""
         self._followed, self._stale = (id(store), working), False
         moves = Moves(takes_away=file_away(takes, store, keep=working))
         if working is not None:
             moves.takes_back = bring_back(takes, store, working)
         moves.beat = hand_over(store, working, self.beats)
         moves.songs = hand_over(store, working, self.songs)
+        moves.words = hand_over(store, working, self.words)
         return moves
 
     def work_in_studio(self, participant_id: int, takes) -> list[StudioWork]:
@@ -99,4 +107,8 @@ class WorkAtRest:
         if folder_owner(songs) == participant_id:
             work += [StudioWork(song.song_id, "song", song.title, _seconds(song.created))
                      for song in SongStore(songs.folder).list()]
+        words = self.words
+        if folder_owner(words) == participant_id:
+            work += [StudioWork(path.name, "cache", words.item_name, path.stat().st_mtime)
+                     for path in words.files() if path.stat().st_size > 0]
         return work

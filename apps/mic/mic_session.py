@@ -17,13 +17,13 @@ from pathlib import Path
 from typing import Callable
 
 from studio.atomic_file import write_atomically
-from studio.beats.storage import data_dir
 from studio.controls import MIC_BACKINGS, spec_for
 from studio.engine.messages import EngineEvent
 from studio.mic.mic_graph import EFFECTS
 from studio.mic.punch_in import save_punched_in
 from studio.mic.take_writer import TakeError
 from studio.mic.takes import TakeInfo, TakeStore
+from studio.sessions.work_folders import WORDS_FILE_NAME, words_work
 
 TOO_QUIET_DB = -40.0  # a voice peaking below this while recording is hard to hear in a mix
 BACKING_VALUES = {name: value for value, name in MIC_BACKINGS.items()}
@@ -33,7 +33,7 @@ PLAY_START_TIMEOUT_S = 5.0
 
 
 def lyrics_draft_path() -> Path:
-    return data_dir() / "mic" / "next-take-words.txt"
+    return words_work().folder / WORDS_FILE_NAME  # the working participant's (see work_folders)
 
 
 class MicSession:
@@ -325,6 +325,11 @@ class MicSession:
         self._tell("selected")
 
     # ---- inside --------------------------------------------------------------------------------
+    def reload_draft(self) -> None:
+        """The words file is another participant's now (their turn): show theirs."""
+        self._draft = self._read_draft()
+        self._tell("lyrics")
+
     def _read_draft(self) -> str:
         try:
             return lyrics_draft_path().read_text(encoding="utf-8")

@@ -2,11 +2,13 @@
 not their turn.
 
     beats_work() / songs_work() -> WorkFolder     the current beat (and its .bak); the songs (and their trash)
+    words_work() -> WorkFolder                    the words typed in Mic for the next take
     folder_owner(work) -> int | None              whose the files are now (None: nobody's)
     hand_over(store, working, work) -> Handover   the working participant's files in the folder
     forget_work_of(participant_id, work) -> bool  consent withdrawn: their plain files go
 
-Beats works on one file (the current beat) and Export on a folder of songs. Those files are the
+Beats works on one file (the current beat), Export on a folder of songs, and Mic keeps the words
+typed for the next take in a file of their own. Those files are the
 working participant's: when the turn changes they are sealed in Sessions together, as one item
 of the owner's (a JSON object of file names and texts, kind "beat" or "song"), their plain
 copies are removed, and the new participant's are written in their place (or none are: Beats
@@ -30,11 +32,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from studio.atomic_file import fsync_folder, write_atomically
-from studio.beats.storage import CURRENT_BEAT_NAME, beats_dir
+from studio.beats.storage import CURRENT_BEAT_NAME, beats_dir, data_dir
 from studio.export.song_store import TRASH_FOLDER, songs_dir
 
 OWNER_NAME = ".owner"
 NOBODYS_FOLDER = "nobodys"
+WORDS_FILE_NAME = "next-take-words.txt"
 BUNDLE_FORMAT = "ward-studio-work"
 MAX_FILES = 10_000
 
@@ -59,6 +62,10 @@ def beats_work(folder: Path | None = None) -> WorkFolder:
 
 def songs_work(folder: Path | None = None) -> WorkFolder:
     return WorkFolder(folder or songs_dir(), "song", "Songs in progress", ("*.json", f"{TRASH_FOLDER}/*.json"))
+
+
+def words_work(folder: Path | None = None) -> WorkFolder:
+    return WorkFolder(folder or data_dir() / "mic", "cache", "Words for the next take", (WORDS_FILE_NAME,))
 
 
 @dataclass

@@ -206,3 +206,17 @@ class TakesOwnersTest(MicTouchCase):
         self.root.open_screen("sessions")  # Jay's page, after the poll moved Maya's take away
         self.assertEqual(self.sessions.page.ids.recordings.names, ["Jay's hook"])
         self.assertEqual(len(self.sessions.work_of(self.maya.id)), 1)  # sealed, still hers
+
+    def test_the_words_for_the_next_take_are_the_working_participants(self):
+        self.turn_of(self.maya)
+        self.screen.session.set_lyrics("my brother's song, first verse")
+        self.turn_of(self.jay)
+        self.assertEqual(self.screen.session.lyrics, "")
+        self.assertEqual(self.ids.lyric_pad.words, "")
+        words_files = [path for path in self.store.folder.parent.rglob("*.txt")
+                       if b"brother" in path.read_bytes()]
+        self.assertEqual(words_files, [])  # sealed, not readable
+        self.screen.session.set_lyrics("Jay's hook words")
+        self.turn_of(self.maya)
+        self.assertEqual(self.screen.session.lyrics, "my brother's song, first verse")
+        self.assertEqual(self.ids.lyric_pad.words, "my brother's song, first verse")
