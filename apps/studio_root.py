@@ -215,30 +215,37 @@ class StudioRoot(FloatLayout):
         refusal = self.gate.refuse_action(action)
         if not refusal and (action.group, action.control) in RECORDING_ACTIONS and action.value >= 0.5:
             self._recording_for = self._working_participant()
+            if hasattr(self.client, "set_take_owner"):  # sent before the action: the take is theirs from its start
+                self.client.set_take_owner(self._recording_for)
         return refusal
 
     def _own_takes(self, events) -> None:
-        """A saved take belongs to whose turn it was when it started (before Mic lists it, so a
-        participant holding the tablet sees their new take). A mix recording, not gated, belongs
-        to whose turn it is when it is saved."""
-        saved = [event.data.get("take", {}).get("take_id") for event in events if event.kind == "take_saved"]
-        saved = [take_id for take_id in saved if take_id]
+        """A saved take belongs to whose turn it was when it started: the engine wrote it into its
+        details (TakeOwner); one without is marked here (before Mic lists it, so a participant
+        holding the tablet sees their new take). A take saved or recovered for someone whose
+        turn it is not is filed away at once."""
+        if any(event.kind == "take_recovered" for event in events):
+            self.work_at_rest.take_saved_for_someone_else()
+        saved = [event.data.get("take", {}) for event in events if event.kind == "take_saved"]
+        saved = [take for take in saved if take.get("take_id")]
         if not saved:
             return
-        participant_id = self._recording_for if self._recording_for is not None else self._working_participant()
+        fallback = self._recording_for if self._recording_for is not None else self._working_participant()
         self._recording_for = None
-        if participant_id is None:
-            return
         from studio.mic.take_writer import TakeError
 
         store = self._take_store()
-        for take_id in saved:
-            try:
-                store.set_participant(take_id, participant_id)
-            except (TakeError, ValueError, OSError) as error:
-                self.banner.show(f"A take could not be marked as the participant's: {error}", "error")
-        if participant_id != self._working_participant():
-            self.work_at_rest.take_saved_for_someone_else()
+        for take in saved:
+            owner = take.get("participant_id") or fallback
+            if owner is None:
+                continue
+            if owner != take.get("participant_id"):
+                try:
+                    store.set_participant(take["take_id"], owner)
+                except (TakeError, ValueError, OSError) as error:
+                    self.banner.show(f"A take could not be marked as the participant's: {error}", "error")
+            if owner != self._working_participant():
+                self.work_at_rest.take_saved_for_someone_else()
 
     def _keep_work_at_rest(self, closing: bool = False) -> None:
         """File away the takes and beat of whoever's turn it is not, bring back those of whose it
@@ -273,6 +280,8 @@ class StudioRoot(FloatLayout):
             self.banner.show(problem, "error")
         if not closing:
             self._sessions_screen.refresh_work()  # the participant's page lists where their work is
+            if hasattr(self.client, "set_take_owner"):
+                self.client.set_take_owner(working)  # a mix recorded from now on is theirs
 
     def _delete_takes_of(self, participant_id: int) -> None:
         """Consent was withdrawn: their takes and beat go too, for good (no trash, no undo).

@@ -23,7 +23,7 @@ from dataclasses import replace
 from studio.controls import Action, check_action, default_values
 from studio.engine.messages import (
     EngineEvent, EngineState, LoadTrack, PlayTake, PrepareDecks, RecordOver, Restore, SetBeat, SetBeatGrid,
-    SetHotCue, Shutdown, StopTake,
+    SetHotCue, Shutdown, StopTake, TakeOwner,
 )
 from studio.decks.deck_controls import HOT_CUES
 from studio.settings import AudioSettings
@@ -59,6 +59,7 @@ class EngineClient:
         self._context = multiprocessing.get_context("spawn")
         self._values = default_values()  # every control as the user last set it
         self._beat = None  # the beat the engine plays (a copy), replayed after a restart
+        self._take_owner: int | None = None  # whose the next takes are, replayed after a restart
         self._decks_prepared: PrepareDecks | None = None  # replayed after a restart, with:
         self._tracks: dict[int, LoadTrack] = {}  # the track on each deck (from its start again)
         self._lock = threading.Lock()
@@ -126,6 +127,13 @@ class EngineClient:
         self._send(queues, SetBeat(beat))
         for listener in self._listeners:
             listener(SetBeat(beat))
+
+    def set_take_owner(self, participant_id: int | None) -> None:
+        """Whose the takes started from now on are (see TakeOwner); returns at once."""
+        with self._lock:
+            self._take_owner = participant_id
+            queues = self._queues
+        self._send(queues, TakeOwner(participant_id))
 
     def play_take(self, path: str, skip_frames: int, backing: str = "none",
                   keep_s: tuple[float, float] | None = None, fades_s: tuple[float, float] = (0.0, 0.0)) -> None:
@@ -251,8 +259,9 @@ class EngineClient:
         with self._lock:
             self._process = process
             self._queues = (commands, states, events)
-            deck_setup = ([self._decks_prepared] if self._decks_prepared else []) + list(self._tracks.values())
-        for message in deck_setup:  # after a restart: the decks as they were, tracks from their start
+            setup = ([self._decks_prepared] if self._decks_prepared else []) + list(self._tracks.values())
+            setup.append(TakeOwner(self._take_owner))
+        for message in setup:  # after a restart: the decks as they were, tracks from their start, the takes' owner
             self._send((commands, states, events), message)
         self._started_at = time.monotonic()
         self._last_state_at = 0.0
@@ -304,7 +313,8 @@ class EngineClient:
             if self._resync.is_set():
                 self._resync.clear()
                 with self._lock:
-                    values, beat = dict(self._values), self._beat
+                    values, beat, owner = dict(self._values), self._beat, self._take_owner
+                self._send(queues, TakeOwner(owner))
                 self._send(queues, Restore(values))
                 if beat is not None:
                     self._send(queues, SetBeat(beat))

@@ -16,13 +16,14 @@ from studio.controls import MIC_BACKINGS, Action, check_action
 from studio.engine.jack_monitor import JackMonitor, free_client_name
 from studio.beats.model import Beat
 from studio.engine.deck_commands import DECK_MESSAGES, DeckCommands
-from studio.engine.messages import EngineEvent, EngineState, PlayTake, RecordOver, Restore, SetBeat, StopTake
+from studio.engine.messages import (EngineEvent, EngineState, PlayTake, RecordOver, Restore, SetBeat, StopTake,
+                                    TakeOwner)
 from studio.engine.pad_sounds import load_pad_sounds
 from studio.engine.silent_clock import SilentClock
 from studio.engine.studio_graph import StudioGraph
 from studio.mic.take_recorder import TakeRecorder
 from studio.mic.take_writer import TakeError
-from studio.mic.takes import TakeStore, recovered_message
+from studio.mic.takes import TakeStore, check_participant_id, recovered_message
 from studio.settings import AudioSettings
 
 # Why the engine process ended, as its exit code; the client restarts it on any of these.
@@ -159,11 +160,22 @@ class LiveEngine:
             self._stop_take()
         elif isinstance(message, RecordOver):
             self._record_take(True, over=message)
+        elif isinstance(message, TakeOwner):
+            self._set_take_owner(message.participant_id)
         elif isinstance(message, DECK_MESSAGES):
             self.deck_commands.handle(message)
         elif isinstance(message, Restore):
             for (group, control), value in message.values.items():
                 self.handle(Action(group, control, value))
+
+    def _set_take_owner(self, participant_id) -> None:
+        try:
+            owner = check_participant_id(participant_id)
+        except ValueError as error:
+            self._emit(EngineEvent("error", f"Takes cannot be kept for that participant: {error}"))
+            return
+        self.takes.participant_id = owner
+        self.deck_commands.mix_takes.participant_id = owner
 
     def _set_beat(self, beat: Beat) -> None:
         new_kit = beat.kit != self.beat.kit

@@ -51,6 +51,14 @@ class RecordOver(NamedTuple):
     fades_s: tuple[float, float] = (0.0, 0.0)
 
 
+class TakeOwner(NamedTuple):
+    """Whose the takes (and mix recordings) started from now on are: Sessions' working participant,
+    written into each take's details when it starts, so a take cut short by a crash is theirs too.
+    None: nobody's."""
+
+    participant_id: int | None
+
+
 class StopTake(NamedTuple):
     """Stop the take playing (and the backing it started)."""
 

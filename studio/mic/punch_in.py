@@ -47,7 +47,7 @@ def save_punched_in(store: TakeStore, original: TakeInfo, new: TakeInfo, from_s:
     joined = punched_in(before, original.align_frames, after, new.align_frames, from_s, to_s, original.sample_rate)
     info, path = store.new_take(original.sample_rate, 1, name=f"{original.name} (punched in)"[:MAX_NAME_CHARACTERS],
                                 backing=original.backing, bpm=original.bpm, align_frames=original.align_frames,
-                                lyrics=original.lyrics)
+                                lyrics=original.lyrics, participant_id=original.participant_id)
     writer = TakeWriter(path, original.sample_rate).start()
     writer.write(joined)
     return store.finish(info, writer.stop())

@@ -30,6 +30,7 @@ class TakeRecorder:
         self.name_prefix = name_prefix
         self.on_problem = on_problem
         self.take: TakeInfo | None = None
+        self.participant_id: int | None = None  # whose the next take is (messages.TakeOwner)
         self._writer: TakeWriter | None = None
         self.lost_frames_at_start = 0
         self.last_overruns = self.last_lost_frames = 0
@@ -51,8 +52,8 @@ class TakeRecorder:
         if warning and self.store.free_seconds(self.sample_rate, self.channels) < 1:
             raise TakeError(warning)
         info, path = self.store.new_take(self.sample_rate, self.channels, name_prefix=self.name_prefix,
-                                         backing=backing, bpm=bpm,
-                                         align_frames=align_frames)
+                                         backing=backing, bpm=bpm, align_frames=align_frames,
+                                         participant_id=self.participant_id)
         writer = TakeWriter(path, self.sample_rate, self.channels, on_problem=self.on_problem)
         writer.start()
         self.capture.new_frames()  # what came before this moment is not the take's

@@ -46,6 +46,7 @@ class FakeEngineClient:
         self.takes_played: list = []  # (path, skip_frames, backing) per play_take, None per stop_take
         self._values = default_values()
         self._guards = []
+        self.take_owners = []  # every set_take_owner, oldest first
         # The decks: what the Decks screen asked for.
         self.state.decks = (DeckStatus(), DeckStatus())
         self.prepared: list[float] = []
@@ -75,6 +76,9 @@ class FakeEngineClient:
 
     def add_guard(self, guard):
         self._guards.append(guard)
+
+    def set_take_owner(self, participant_id):
+        self.take_owners.append(participant_id)
 
     def set_beat(self, beat):
         self.beats.append(copy.deepcopy(beat))

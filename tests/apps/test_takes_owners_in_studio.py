@@ -5,6 +5,8 @@ Sessions and come back, the same take, at their turn; while Jay holds the tablet
 touches only Jay's takes; withdrawing Maya's consent deletes her takes' files, trash and all; the
 app closing leaves no participant's take readable."""
 
+from dataclasses import asdict
+
 import pytest
 
 from tests.apps.apps_test_support import skip_module_without_display
@@ -12,6 +14,7 @@ from tests.apps.apps_test_support import skip_module_without_display
 skip_module_without_display()
 
 from apps.mic.mic_screen import MicScreen  # noqa: E402
+from studio.engine.messages import EngineEvent  # noqa: E402
 from studio.mic.takes import TakeStore  # noqa: E402
 from studio.sessions import catalogue  # noqa: E402
 from tests.apps.test_mic_screen import MicTouchCase, make_take, saved_event  # noqa: E402
@@ -86,7 +89,9 @@ class TakesOwnersTest(MicTouchCase):
     def test_a_take_started_in_mayas_turn_is_hers_when_it_is_saved_in_jays(self):
         self.turn_of(self.maya)
         self.client.act("mic", "recording", 1.0)  # allowed: Maya agreed to recording
+        self.assertEqual(self.client.take_owners[-1], self.maya.id)  # the engine writes it as the take starts
         self.turn_of(self.jay)  # the mentor moves on while the take is still recording
+        self.assertEqual(self.client.take_owners[-1], self.jay.id)  # for the takes started from now on
         take = make_take(self.store, name="Maya's long verse")
         self.report(saved_event(take))
         self.poll()
@@ -220,3 +225,12 @@ class TakesOwnersTest(MicTouchCase):
         self.turn_of(self.maya)
         self.assertEqual(self.screen.session.lyrics, "my brother's song, first verse")
         self.assertEqual(self.ids.lyric_pad.words, "my brother's song, first verse")
+
+    def test_a_take_of_hers_recovered_after_a_crash_in_jays_turn_is_filed_away(self):
+        self.turn_of(self.jay)
+        recovered = make_take(self.store, name="Maya's take cut short", participant_id=self.maya.id)
+        self.report(EngineEvent("take_recovered", "Maya's take cut short was recovered.",
+                                {"takes": [asdict(recovered)]}))
+        self.poll()
+        self.assertEqual(self.files_of(recovered), [])
+        self.assertEqual(self.sealed_names(self.maya), ["Maya's take cut short"])

@@ -1,5 +1,6 @@
 """Takes recorded by the engine process (silent mode): a take is saved whole with its details,
-lines up with its backing's count-in, and one cut short by kill -9 is recovered."""
+lines up with its backing's count-in, and one cut short by kill -9 is recovered, still its
+participant's (the owner is written when the take starts, and replayed to a restarted engine)."""
 
 import os
 import signal
@@ -26,6 +27,7 @@ def test_a_take_records_over_the_beat_and_is_saved_whole(engine):  # noqa: F811
     wait_for(lambda: not engine.state.take_recording, what="the state to say so")
     wait_for(lambda: not engine.state.beats_playing, what="the backing to stop with the take")
     assert take["backing"] == "beat" and take["bpm"] == 90.0 and not take["recording"]
+    assert take["participant_id"] is None  # no owner was set: nobody's
     count_in = round(48000 * 4 * 60 / 90)  # one bar at 90 BPM
     # + the master bus's look-ahead (silent: no device latency), + the blocks that passed between
     # the take's start and its backing's (the engine's loop runs beside the audio thread), + 1: the
@@ -39,6 +41,7 @@ def test_a_take_records_over_the_beat_and_is_saved_whole(engine):  # noqa: F811
 
 def test_a_take_cut_short_by_kill_9_comes_back_when_the_engine_restarts(engine):  # noqa: F811
     engine.act("mic", "backing", 0)
+    engine.set_take_owner(7)
     engine.act("mic", "recording", 1)
     wait_for(lambda: engine.state.take_seconds >= 2.0, what="two seconds of take")
     seconds = engine.state.take_seconds
@@ -49,10 +52,17 @@ def test_a_take_cut_short_by_kill_9_comes_back_when_the_engine_restarts(engine):
     wait_for(lambda: recovered.extend(take_events(engine, "take_recovered")) or recovered, what="the recovery")
     take = recovered[0].data["takes"][0]
     assert take["recovered"] and not take["recording"]
+    assert take["participant_id"] == 7  # cut short, still hers
     assert take["frames"] >= (seconds - 1.0) * 48000  # at most a second lost
     assert "Take 1" in recovered[0].message
     wait_for(lambda: engine.state.uptime_s > 0.5, what="the new engine to settle")
     assert not engine.state.take_recording  # a restarted engine does not carry on recording
+    engine.act("mic", "recording", 1)  # the owner was replayed to the new engine
+    wait_for(lambda: engine.state.take_seconds >= 0.5, what="half a second of a new take")
+    engine.act("mic", "recording", 0)
+    saved = []
+    wait_for(lambda: saved.extend(take_events(engine, "take_saved")) or saved, what="the saved take")
+    assert saved[0].data["take"]["participant_id"] == 7
 
 
 def test_a_take_plays_back_with_its_backing_and_stops_at_its_end(engine):  # noqa: F811
@@ -113,6 +123,7 @@ def test_a_punch_in_records_while_the_take_plays_and_is_joined_into_a_new_take(e
     from studio.mic.punch_in import save_punched_in
 
     engine.act("beats", "count_in_bars", 0)
+    engine.set_take_owner(3)
     engine.act("mic", "recording", 1)
     wait_for(lambda: engine.state.take_seconds >= 2.0, what="a first take")
     engine.act("mic", "recording", 0)
@@ -133,4 +144,5 @@ def test_a_punch_in_records_while_the_take_plays_and_is_joined_into_a_new_take(e
     new = next(take for take in store.list() if take.take_id == second[0].data["take"]["take_id"])
     joined = save_punched_in(store, original, new, 0.5, 1.0)
     assert joined.name == "Take 1 (punched in)" and joined.align_frames == original.align_frames
+    assert original.participant_id == new.participant_id == joined.participant_id == 3  # all three hers
     assert len(store.list()) == 3  # nothing was overwritten
