@@ -162,6 +162,7 @@ class StudioRoot(FloatLayout):
 
             screen = ExportScreen(client=self.client, name="export")
             screen.export_gate = self.gate.refuse_export
+            screen.on_files_exported = self._note_exported
             screen.bind(on_message=lambda _screen, message, kind: self.banner.show(message, kind),
                         on_back=lambda *_: self.open_screen("launcher"))
             self.screens.add_widget(screen)
@@ -283,6 +284,17 @@ class StudioRoot(FloatLayout):
             if hasattr(self.client, "set_take_owner"):
                 self.client.set_take_owner(working)  # a mix recorded from now on is theirs
 
+    def _note_exported(self, paths, what: str) -> None:
+        """An export was saved: Sessions remembers it for the participant whose turn it is (audited,
+        and deleted with their consent)."""
+        store, working = self._sessions_store(), self._working_participant()
+        if store is None or working is None:
+            return
+        try:
+            store.note_exported(working, paths, what)
+        except Exception as error:  # the records' (a full disk): the export itself is done and kept
+            self.banner.show(f"Sessions could not note this export for the participant: {error}", "error")
+
     def _delete_takes_of(self, participant_id: int) -> None:
         """Consent was withdrawn: their takes and beat go too, for good (no trash, no undo).
         (What Sessions held of theirs, sealed, the store has deleted already.)"""
@@ -305,6 +317,20 @@ class StudioRoot(FloatLayout):
                 self._mic_screen.session.reload_draft()  # their words for the next take
         except OSError as error:
             self.banner.show(f"Their beat, songs or words could not all be deleted: {error}", "error")
+
+        sessions = self._sessions_store()
+        if sessions is not None:
+            try:
+                cleanup = sessions.delete_exported(participant_id)
+            except Exception as error:
+                self.banner.show(f"Their exported songs could not be deleted: {error}", "error")
+            else:
+                if cleanup.deleted:
+                    self.banner.show(f"Also deleted: {count_text(len(cleanup.deleted), 'exported file')} "
+                                     f"({', '.join(path.name for path in cleanup.deleted[:4])}"
+                                     f"{', ...' if len(cleanup.deleted) > 4 else ''}).", "done")
+                for line in cleanup.left:
+                    self.banner.show(line, "warning")
 
         store = self._take_store()
         try:

@@ -29,6 +29,9 @@ class Exporting:
     # export_gate(purpose) -> "" or why the song may not be exported now (no consent to perform):
     # set by the studio (studio.sessions.studio_gate); None asks nobody.
     export_gate = None
+    # on_files_exported(paths, what) after an export is saved ("a song" or "a performance set"):
+    # set by the studio, which notes them in Sessions for the participant; None: nobody is told.
+    on_files_exported = None
 
     # ---- exporting -----------------------------------------------------------------------------
     def open_export(self) -> ExportSheet:
@@ -112,6 +115,8 @@ class Exporting:
                 self.tell(_sentence(status.error), "notice" if status.cancelled else "error")
             else:
                 self.tell(self._saved_words(status.result), "done")
+                if self.on_files_exported is not None:
+                    self.on_files_exported(*_files_of(status.result))
 
     def _saved_words(self, result) -> str:
         if hasattr(result, "playlist_path"):
@@ -190,3 +195,11 @@ class Exporting:
             sheet.show_status(FAILED, status.fraction, _sentence(status.error))
         else:
             sheet.show_status(DONE, 1.0, f"{self._saved_words(status.result)} It is in {status.result.folder}.")
+
+
+def _files_of(result) -> tuple[list[Path], str]:
+    """Every file an export wrote, and what it was."""
+    if hasattr(result, "playlist_path"):
+        return [*result.song_paths, result.playlist_path], "a performance set"
+    extra = [result.midi_path] if getattr(result, "midi_path", None) else []
+    return [Path(result.song_path), *getattr(result, "stem_paths", []), *extra], "a song"

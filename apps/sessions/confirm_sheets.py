@@ -22,7 +22,8 @@ def withdraw_sheet(pseudonym: str, items) -> ConfirmSheet:
     else:
         going = "Nothing has been saved for them yet, so nothing will be deleted."
     return _dangerous(ConfirmSheet(title=f"Withdraw {pseudonym}'s consent?",
-                                   message=f"Are you sure? {going} Session records stay.",
+                                   message=f"Are you sure? {going} Songs exported for them are deleted too, "
+                                           "where they are still as exported. Session records stay.",
                                    confirm_text="Withdraw and delete"))
 
 

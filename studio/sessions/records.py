@@ -27,7 +27,7 @@ from pathlib import Path
 import sqlcipher3
 
 DATABASE_NAME = "sessions.db"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: exported_files
 BUSY_TIMEOUT_S = 10.0  # how long to wait for another connection's write before giving up
 KINDS = ("take", "beat", "export", "song", "cache", "recovery")
 _DISK_FULL = {errno.ENOSPC, errno.EDQUOT}
@@ -77,6 +77,13 @@ CREATE TABLE items (
     created_at_s REAL NOT NULL,
     doomed INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX items_by_participant ON items(participant_id);
+CREATE TABLE exported_files (
+    id INTEGER PRIMARY KEY,
+    participant_id INTEGER NOT NULL REFERENCES participants(id),
+    path TEXT NOT NULL,
+    size_bytes INTEGER NOT NULL,
+    modified_ns INTEGER NOT NULL,
+    at_s REAL NOT NULL);
 CREATE TABLE audit (
     id INTEGER PRIMARY KEY,
     at_s REAL NOT NULL,
@@ -86,6 +93,10 @@ CREATE TABLE audit (
     item_id INTEGER,
     detail TEXT NOT NULL DEFAULT '');
 """
+
+
+def _statement_creating(table: str) -> str:
+    return next(statement for statement in SCHEMA.split(";") if f"CREATE TABLE {table} (" in statement)
 
 
 class RecordsError(Exception):
@@ -212,6 +223,11 @@ class Records:
                         self.connection.execute(statement)
                 self.connection.execute("INSERT INTO schema_version VALUES (?)", (SCHEMA_VERSION,))
         version = self.rows("SELECT version FROM schema_version")[0][0]
+        if version == 1:  # records from before exported songs were remembered
+            with self.transaction():
+                self.connection.execute(_statement_creating("exported_files"))
+                self.connection.execute("UPDATE schema_version SET version = 2")
+            version = 2
         if version > SCHEMA_VERSION:
             self.close()
             raise RecordsError("These Sessions records were made by a newer version of Ward Studio. "

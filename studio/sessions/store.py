@@ -15,6 +15,7 @@ action through the access policy, the consent checks and the audit log.
         start_take(participant_id, name, session_id=None) -> (Item, SealedWriter)
         items(participant_id, kind=None), open_item(item_id, salvage=False) -> bytes, item_chunks(...),
         delete_item(item_id, why="deleted by hand"), export_item(item_id, "performance" | "sharing", destination) -> Path
+        note_exported(participant_id, paths, what), delete_exported(participant_id) -> Cleanup   (the Export app's files)
         start_session, session, note_use, save_session, end_session, session_records,
         export_records_csv, export_record_pdf                 (store_sessions.py)
         retention_days, set_retention_days(days), sweep() -> [Item] deleted
@@ -42,7 +43,7 @@ from typing import Callable, Iterable, Iterator
 import sqlcipher3
 
 from studio.atomic_file import write_atomically
-from studio.sessions import catalogue, consent, retention
+from studio.sessions import catalogue, consent, exported_files, retention
 from studio.sessions.access import MENTOR, AccessPolicy
 from studio.sessions.backup import check_storage_folder, finish_interrupted_restore, make_backup, restore_backup
 from studio.sessions.catalogue import Item, Participant
@@ -290,6 +291,30 @@ class SessionStore(SessionRecordActions):
         found = self._item(item_id, "delete a recording")
         with saving("the deletion"):
             catalogue.delete_items(self.records, self.folder, [found], self.clock(), self.mode, why)
+
+    def note_exported(self, participant_id: int, paths, what: str) -> None:
+        """The Export app wrote these files for the participant (what: "a song", "a performance set"):
+        audited, and remembered for a withdrawal of consent (studio.sessions.exported_files)."""
+        self.access.require_participant(participant_id, "export a song")
+        paths = [Path(path) for path in paths]
+        names = ", ".join(path.name for path in paths)
+        mode = self.access.mode
+        with saving("the note of the export"), self.records.transaction() as connection:
+            exported_files.remember(connection, participant_id, paths, self.clock())
+            catalogue.audit(connection, self.clock(), "export", mode, participant_id, None,
+                            f"{what} exported to {paths[0].parent if paths else '?'}: {names}")
+
+    def delete_exported(self, participant_id: int) -> exported_files.Cleanup:
+        """Consent withdrawn: their exported files that are as they were go too (audited)."""
+        self.access.require_mentor("delete exported songs")
+        cleanup, rows = exported_files.delete_for(self.records, participant_id)
+        mode = self.access.mode
+        with saving("the deletion of exported songs"), self.records.transaction() as connection:
+            for path in cleanup.deleted:
+                catalogue.audit(connection, self.clock(), "delete", mode, participant_id, None,
+                                f"exported file {path} (consent was withdrawn)")
+            connection.executemany("DELETE FROM exported_files WHERE id = ?", [(row,) for row in rows])
+        return cleanup
 
     def export_item(self, item_id: int, purpose: str, destination: str | os.PathLike) -> Path:
         """The item's plain bytes written to destination (a file outside the storage folder), for a

@@ -1,7 +1,7 @@
 """Each participant has songs of their own in Export, once Sessions is set up: at Jay's turn Export
 shows his songs (a new one at his first turn), Maya's are sealed in Sessions with her last edit
 and her Listen file gone, and at her turn they are back; the turn waits for an export running;
-withdrawing her consent deletes her songs."""
+withdrawing her consent deletes her songs, and the songs exported for her."""
 
 import pytest
 
@@ -11,7 +11,8 @@ skip_module_without_display()
 
 from studio.export.song_store import SongStore  # noqa: E402
 from studio.sessions import catalogue  # noqa: E402
-from tests.apps.test_export_support import ExportTouchCase, make_take, save_a_beat  # noqa: E402
+from tests.apps.test_export_support import (ExportTouchCase, FakeExportProcess, make_take,  # noqa: E402
+                                            save_a_beat)
 from tests.apps.test_sessions_in_studio import PIN, said  # noqa: E402
 
 pytestmark = pytest.mark.ui
@@ -78,7 +79,7 @@ class SongsPerParticipantTest(ExportTouchCase):
         self.root.poll()
         self.assertEqual(self.song_titles(), ["Maya's anthem"])  # her song and take stay meanwhile
         self.assertTrue(self.takes.wav_path(take.take_id).exists())
-        FakeExportProcessOf(self.screen).finish("Maya's anthem.mp3")
+        FakeExportProcess.made[-1].finish("Maya's anthem.mp3")
         self.poll_export()
         self.assertFalse(self.screen.exporting)
         self.root.poll()
@@ -101,6 +102,27 @@ class SongsPerParticipantTest(ExportTouchCase):
         self.assertNotEqual(self.session.song.title, "Maya's anthem")
 
 
-def FakeExportProcessOf(screen):
-    """The fake export process the screen's running export uses."""
-    return screen.export.process if hasattr(screen.export, "process") else screen.export._process
+    def test_an_export_is_noted_for_her_and_deleted_with_her_consent(self):
+        self.turn_of(self.maya)
+        self.session.set_title("Maya's anthem")
+        take = make_take(self.takes, 2.0)
+        self.report_take_is_hers(take)
+        self.session.add_take(take.take_id)
+        self.screen.open_export()
+        self.screen.start_export()
+        process = FakeExportProcess.made[-1]
+        song_file = process.started[1] / "Maya's anthem.mp3"
+        song_file.parent.mkdir(parents=True, exist_ok=True)
+        song_file.write_bytes(b"ID3 the song as the export left it")
+        process.finish(song_file.name)
+        self.poll_export()
+        records = self.sessions.store.records
+        self.assertEqual([row[0] for row in records.rows("SELECT path FROM exported_files WHERE participant_id = ?",
+                                                          (self.maya.id,))], [str(song_file.resolve())])
+        self.assertTrue(any(entry.action == "export" and song_file.name in entry.detail
+                            for entry in catalogue.audit_log(records, participant_id=self.maya.id)))
+
+        self.root.open_screen("sessions")
+        self.sessions.withdraw("participant")
+        self.assertFalse(song_file.exists())
+        self.assertIn("Also deleted: 1 exported file (Maya's anthem.mp3).", said(self.root))

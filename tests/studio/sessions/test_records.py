@@ -7,7 +7,7 @@ import pytest
 
 from studio.sessions import records as records_module
 from studio.sessions import sealed_files
-from studio.sessions.records import DATABASE_NAME, Records, RecordsError, StorageFull
+from studio.sessions.records import DATABASE_NAME, SCHEMA_VERSION, Records, RecordsError, StorageFull
 from studio.sessions.store import SessionStore
 from studio.sessions.vault import Vault
 from tests.studio.sessions.conftest import PIN, sine_wav
@@ -24,7 +24,7 @@ def reopen(folder, clock, **options):
 def test_the_database_is_in_wal_mode_with_full_sync_and_a_schema_version(store):
     assert store.records.rows("PRAGMA journal_mode")[0][0] == "wal"
     assert store.records.rows("PRAGMA synchronous")[0][0] == 2
-    assert store.records.rows("SELECT version FROM schema_version")[0][0] == 1
+    assert store.records.rows("SELECT version FROM schema_version")[0][0] == SCHEMA_VERSION == 2
     assert store.integrity_check() == "ok"
 
 
@@ -137,3 +137,18 @@ def test_records_held_by_another_copy_of_the_app_are_said_and_never_kept_aside(s
                                            r"has it open\)\. Nothing was changed") as caught:
         Records.open(folder, keys.database_key)
     assert caught.value.kept_aside is None and (folder / DATABASE_NAME).exists()
+
+
+def test_records_of_version_1_are_brought_up_to_date_when_opened(store, folder, clock, maya):
+    with store.records.transaction() as connection:
+        connection.execute("DROP TABLE exported_files")
+        connection.execute("UPDATE schema_version SET version = 1")
+    store.close()
+    reopened = reopen(folder, clock)
+    try:
+        assert reopened.records.rows("SELECT version FROM schema_version")[0][0] == 2
+        assert reopened.records.rows("SELECT COUNT(*) FROM exported_files")[0][0] == 0
+        assert [person.pseudonym for person in reopened.participants()] == ["Maya"]
+        assert reopened.integrity_check() == "ok"
+    finally:
+        reopened.close()
