@@ -133,3 +133,28 @@ class SessionsTouchCase(StudioTouchCase):
     def last_message(self, kind: str | None = None) -> str:
         found = [text for text, each_kind in self.messages if kind is None or each_kind == kind]
         return found[-1] if found else ""
+
+
+class TwoParticipants:
+    """A mixin for a touch case with the studio's root (self.root): Sessions set up with a mentor
+    PIN and two participants, Maya and Jay, who agreed to the scopes given; turn_of() makes it one's
+    turn, as a mentor opening their page does."""
+
+    def set_up_two_participants(self, scopes=("record", "keep")) -> None:
+        self.root.open_screen("sessions")
+        self.sessions = sessions = self.root.sessions_screen
+        for _ in range(2):  # a new mentor PIN, typed twice
+            sessions.pin_typed(PIN)
+        store = sessions.store
+        self.maya = store.add_participant("Maya", pronouns="she")
+        self.jay = store.add_participant("Jay", pronouns="he")
+        for person in (self.maya, self.jay):
+            store.record_consent(person.id, set(scopes), "the participant")
+
+    def turn_of(self, person, screen: str) -> None:
+        """The mentor opens the person's page, then the screen; the root's poll moves the work."""
+        self.root.open_screen("sessions")
+        self.sessions.open_participant(person.id)
+        self.root.poll()
+        self.root.open_screen(screen)
+        self.root.poll()

@@ -15,32 +15,21 @@ from studio.sessions import catalogue  # noqa: E402
 BEAT_KIND = "beat"
 from studio.sessions.store import SessionStore, sessions_dir  # noqa: E402
 from tests.apps.test_beats_support import BeatsTouchCase  # noqa: E402
+from tests.apps.sessions_support import TwoParticipants  # noqa: E402
 from tests.apps.test_sessions_in_studio import PIN, said  # noqa: E402
 
 pytestmark = pytest.mark.ui
 
 
-class BeatsPerParticipantTest(BeatsTouchCase):
+class BeatsPerParticipantTest(TwoParticipants, BeatsTouchCase):
     def setUp(self):
         super().setUp()
         self.open_beats()
         self.client = self.root.client
-        self.root.open_screen("sessions")
-        self.sessions = sessions = self.root.sessions_screen
-        for _ in range(2):  # a new mentor PIN, typed twice
-            sessions.pin_typed(PIN)
-        store = sessions.store
-        self.maya = store.add_participant("Maya", pronouns="she")
-        self.jay = store.add_participant("Jay", pronouns="he")
-        for person in (self.maya, self.jay):
-            store.record_consent(person.id, {"record", "keep"}, "the participant")
+        self.set_up_two_participants()
 
     def turn_of(self, person):
-        """The mentor opens the person's page, then Beats (the root's poll hands the beat over)."""
-        self.root.open_screen("sessions")
-        self.sessions.open_participant(person.id)
-        self.root.poll()
-        self.root.open_screen("beats")
+        super().turn_of(person, "beats")
 
     def sealed_beats(self, person) -> int:
         return len(catalogue.items(self.sessions.store.records, person.id, BEAT_KIND))

@@ -13,31 +13,20 @@ from studio.export.song_store import SongStore  # noqa: E402
 from studio.sessions import catalogue  # noqa: E402
 from tests.apps.test_export_support import (ExportTouchCase, FakeExportProcess, make_take,  # noqa: E402
                                             save_a_beat)
-from tests.apps.test_sessions_in_studio import PIN, said  # noqa: E402
+from tests.apps.sessions_support import TwoParticipants  # noqa: E402
+from tests.apps.test_sessions_in_studio import said  # noqa: E402
 
 pytestmark = pytest.mark.ui
 
 
-class SongsPerParticipantTest(ExportTouchCase):
+class SongsPerParticipantTest(TwoParticipants, ExportTouchCase):
     def setUp(self):
         super().setUp()
         self.open_export()
-        self.root.open_screen("sessions")
-        self.sessions = sessions = self.root.sessions_screen
-        for _ in range(2):  # a new mentor PIN, typed twice
-            sessions.pin_typed(PIN)
-        store = sessions.store
-        self.maya = store.add_participant("Maya", pronouns="she")
-        self.jay = store.add_participant("Jay", pronouns="he")
-        for person in (self.maya, self.jay):
-            store.record_consent(person.id, {"record", "keep", "perform"}, "the participant")
+        self.set_up_two_participants(("record", "keep", "perform"))
 
     def turn_of(self, person):
-        """The mentor opens the person's page, then Export (the root's poll hands the songs over)."""
-        self.root.open_screen("sessions")
-        self.sessions.open_participant(person.id)
-        self.root.poll()
-        self.root.open_screen("export")
+        super().turn_of(person, "export")
 
     def sealed_songs(self, person) -> int:
         return len(catalogue.items(self.sessions.store.records, person.id, "song"))
@@ -65,13 +54,7 @@ class SongsPerParticipantTest(ExportTouchCase):
         self.assertEqual((self.sealed_songs(self.maya), self.sealed_songs(self.jay)), (0, 1))
 
     def test_the_turn_waits_for_an_export_to_finish(self):
-        self.turn_of(self.maya)
-        self.session.set_title("Maya's anthem")
-        take = make_take(self.takes, 2.0)
-        self.report_take_is_hers(take)
-        self.session.add_take(take.take_id)
-        self.screen.open_export()
-        self.screen.start_export()
+        take = self.start_exporting_her_song()
         self.assertTrue(self.screen.exporting)
 
         self.root.open_screen("sessions")
@@ -87,8 +70,16 @@ class SongsPerParticipantTest(ExportTouchCase):
         self.assertFalse(self.takes.wav_path(take.take_id).exists())
         self.assertEqual(self.sealed_songs(self.maya), 1)
 
-    def report_take_is_hers(self, take):
+    def start_exporting_her_song(self):
+        """In Maya's turn: her song with a take of hers, being exported (by the fake process)."""
+        self.turn_of(self.maya)
+        self.session.set_title("Maya's anthem")
+        take = make_take(self.takes, 2.0)
         self.takes.set_participant(take.take_id, self.maya.id)
+        self.session.add_take(take.take_id)
+        self.screen.open_export()
+        self.screen.start_export()
+        return take
 
     def test_withdrawing_consent_deletes_her_songs(self):
         self.turn_of(self.maya)
@@ -101,15 +92,8 @@ class SongsPerParticipantTest(ExportTouchCase):
         self.root.open_screen("export")
         self.assertNotEqual(self.session.song.title, "Maya's anthem")
 
-
     def test_an_export_is_noted_for_her_and_deleted_with_her_consent(self):
-        self.turn_of(self.maya)
-        self.session.set_title("Maya's anthem")
-        take = make_take(self.takes, 2.0)
-        self.report_take_is_hers(take)
-        self.session.add_take(take.take_id)
-        self.screen.open_export()
-        self.screen.start_export()
+        self.start_exporting_her_song()
         process = FakeExportProcess.made[-1]
         song_file = process.started[1] / "Maya's anthem.mp3"
         song_file.parent.mkdir(parents=True, exist_ok=True)

@@ -18,32 +18,20 @@ from studio.engine.messages import EngineEvent  # noqa: E402
 from studio.mic.takes import TakeStore  # noqa: E402
 from studio.sessions import catalogue  # noqa: E402
 from tests.apps.test_mic_screen import MicTouchCase, make_take, saved_event  # noqa: E402
+from tests.apps.sessions_support import TwoParticipants  # noqa: E402
 from tests.apps.test_sessions_in_studio import PIN, said  # noqa: E402
 
 pytestmark = pytest.mark.ui
 
 
-class TakesOwnersTest(MicTouchCase):
+class TakesOwnersTest(TwoParticipants, MicTouchCase):
     def setUp(self):
         super().setUp()
         self.open_mic()
-        root = self.root
-        root.open_screen("sessions")
-        self.sessions = sessions = root.sessions_screen
-        for _ in range(2):  # a new mentor PIN, typed twice
-            sessions.pin_typed(PIN)
-        store = sessions.store
-        self.maya = store.add_participant("Maya", pronouns="she")
-        self.jay = store.add_participant("Jay", pronouns="he")
-        for person in (self.maya, self.jay):
-            store.record_consent(person.id, {"record", "keep"}, "the participant")
+        self.set_up_two_participants()
 
     def turn_of(self, person):
-        """The mentor opens the person's page: it is their turn (the root's poll files takes)."""
-        self.root.open_screen("sessions")
-        self.sessions.open_participant(person.id)
-        self.root.open_screen("mic")
-        self.poll()
+        super().turn_of(person, "mic")
 
     def record_for(self, person, name):
         """It is the person's turn and the engine saves a take for them."""

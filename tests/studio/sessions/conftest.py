@@ -60,3 +60,11 @@ def maya(store):
 @pytest.fixture
 def jay(store):
     return store.add_participant("Jay", pronouns="he")
+
+
+@pytest.fixture
+def people(store, maya, jay):
+    """Maya's and Jay's ids, both having agreed to recording and keeping."""
+    for person in (maya, jay):
+        store.record_consent(person.id, {"record", "keep"}, person.pseudonym)
+    return maya.id, jay.id

@@ -25,13 +25,6 @@ def takes(tmp_path) -> TakeStore:
     return TakeStore(tmp_path / "takes")
 
 
-@pytest.fixture
-def people(store, maya, jay):
-    for person in (maya, jay):
-        store.record_consent(person.id, {"record", "keep"}, person.pseudonym)
-    return maya.id, jay.id
-
-
 def record(takes: TakeStore, participant_id: int | None, seconds: float = 0.5, frequency_hz: float = 440.0):
     info, wav = takes.new_take(RATE, 1)
     frames = int(seconds * RATE)

@@ -23,13 +23,6 @@ def songs(tmp_path):
     return songs_work(tmp_path / "songs")
 
 
-@pytest.fixture
-def people(store, maya, jay):
-    for person in (maya, jay):
-        store.record_consent(person.id, {"record", "keep"}, person.pseudonym)
-    return maya.id, jay.id
-
-
 def make_beat(beats, title: str, bpm: float) -> Beat:
     beats.folder.mkdir(parents=True, exist_ok=True)
     save_beat(Beat(title=title, bpm=bpm - 1), beats.folder / CURRENT_BEAT_NAME)
