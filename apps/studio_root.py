@@ -249,8 +249,8 @@ class StudioRoot(FloatLayout):
                 self.work_at_rest.take_saved_for_someone_else()
 
     def _keep_work_at_rest(self, closing: bool = False) -> None:
-        """File away the takes and beat of whoever's turn it is not, bring back those of whose it
-        is; closing: the app closes, everyone's are filed away."""
+        """File away the work (takes, beat, songs, words) of whoever's turn it is not, bring back
+        that of whose it is (apps/work_at_rest.py); closing: the app closes, everyone's is filed away."""
         store = self._sessions_screen.store if self._sessions_screen is not None else None
         working = None if closing else self._working_participant()
         if not closing and not self.work_at_rest.due(store, working):

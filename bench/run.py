@@ -71,6 +71,8 @@ SECTIONS = [
             needs_display=True),
     Section("export", "17. Exporting a 3-minute song to MP3", "export_speed:measure_export"),
     Section("midi_flood", "18. MIDI controllers: a flood of MIDI, and clock out's timing", "midi_flood:measure_midi_flood"),
+    Section("turn_change", "19. Sessions: a participant's takes filed away and brought back at a change of turn",
+            "turn_change:measure_turn_change"),
 ]
 
 _started_at = time.monotonic()
