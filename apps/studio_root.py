@@ -267,6 +267,8 @@ class StudioRoot(FloatLayout):
         if export is not None and self.work_at_rest.songs_change_hands(working):
             export.put_songs_down()
         moves = self.work_at_rest.follow(store, working, self._take_store())
+        if moves.takes_away or closing:
+            self._forget_decoded_takes()
         if self._mic_screen is not None and (moves.takes_away or moves.takes_back.moved):
             # no Undo for a take gone from the trash; takes_gone lists again, those back too
             away = moves.takes_away
@@ -283,6 +285,15 @@ class StudioRoot(FloatLayout):
             self._sessions_screen.refresh_work()  # the participant's page lists where their work is
             if hasattr(self.client, "set_take_owner"):
                 self.client.set_take_owner(working)  # a mix recorded from now on is theirs
+
+    @staticmethod
+    def _forget_decoded_takes() -> None:
+        """The Decks' copies of takes decoded for a deck (studio.decks.track_cache) go: a take
+        filed away or deleted leaves no readable copy there. A take on a deck plays on from memory."""
+        from apps.decks.deck_loads import track_cache_dir
+        from studio.decks.private_tracks import forget_private_tracks
+
+        forget_private_tracks(track_cache_dir())
 
     def _note_exported(self, paths, what: str) -> None:
         """An export was saved: Sessions remembers it for the participant whose turn it is (audited,
@@ -332,6 +343,7 @@ class StudioRoot(FloatLayout):
                 for line in cleanup.left:
                     self.banner.show(line, "warning")
 
+        self._forget_decoded_takes()
         store = self._take_store()
         try:
             deleted = store.delete_for_participant(participant_id)

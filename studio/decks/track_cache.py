@@ -7,6 +7,11 @@
     folder/tracks/<key>.grid.json        the beat grid the user set (x2, /2, tap), when they did
 
 A track's key is its resolved path, size and modification time: an edited file is a new track.
+A take from Mic (a participant's voice) is kept apart, in folder/private/ with the same layout,
+so the studio can remove every decoded copy of takes when a participant's turn ends, when their
+consent is withdrawn and when the app closes (private_tracks.forget_private_tracks, called by
+apps/studio_root.py); the next load decodes it again.
+
 Every file is written to a temporary name and renamed, so a crash leaves a file whole or absent;
 a damaged one is simply made again. Nothing here runs in the audio process (it decodes with
 ffmpeg and analyses for about a second): the app reaches it through track_loader.TrackLoader.
@@ -29,6 +34,7 @@ import numpy as np
 from studio.atomic_file import write_atomically
 from studio.decks.analysis.track_analysis import TrackAnalysis, Waveform, analyse_samples
 from studio.decks.track_decode import BYTES_PER_FRAME, TrackInfo, check_readable, decode_track
+from studio.decks.private_tracks import PRIVATE_FOLDER
 from studio.decks.track_errors import TrackError, shown_name
 
 FORMAT_VERSION = 1  # of the analysis files; an older one is analysed again
@@ -53,9 +59,17 @@ class LoadedTrack:
 
 
 class TrackCache:
-    def __init__(self, folder: Path, audio_budget_bytes: int = 2 * 1024**3):
+    def __init__(self, folder: Path, audio_budget_bytes: int = 2 * 1024**3, private_roots=None):
+        """private_roots: folders whose tracks are kept apart (None: the studio's takes folder)."""
         self.folder = Path(folder)
         self.audio_budget_bytes = audio_budget_bytes
+        if private_roots is None:
+            from studio.mic.takes import takes_dir
+
+            private_roots = (takes_dir(),)
+        self.private_roots = tuple(Path(root).resolve() for root in private_roots)
+        self._private = (TrackCache(self.folder / PRIVATE_FOLDER, audio_budget_bytes, private_roots=())
+                         if self.private_roots else None)
 
     def load(self, path, sample_rate: int, progress: Progress | None = None) -> LoadedTrack:
         """The track decoded at sample_rate and analysed, from the cache when it is there.
@@ -63,6 +77,8 @@ class TrackCache:
         Raises TrackError (one plain sentence) for a track that cannot be used; OSError only if the
         cache folder itself cannot be written (also said in a sentence, as a TrackError).
         """
+        if self._is_private(path):
+            return self._private.load(path, sample_rate, progress)
         report = progress or (lambda fraction: None)
         source = Path(path)
         key = self._key(source)
@@ -98,10 +114,19 @@ class TrackCache:
         if not (bpm == 0 or MIN_USER_BPM <= bpm <= MAX_USER_BPM) or not math.isfinite(first_beat_s):
             raise ValueError(f"bpm must be 0 or in range {MIN_USER_BPM:g}..{MAX_USER_BPM:g}, "
                              f"and first_beat_s a number, got {bpm!r} and {first_beat_s!r}")
+        if self._is_private(path):
+            self._private.set_bpm(path, bpm, first_beat_s)
+            return
         key = self._key(Path(path))
         write_atomically(self._grid_path(key), json.dumps({"bpm": float(bpm), "first_beat_s": float(first_beat_s)}))
 
     # --- the files --------------------------------------------------------------------------
+    def _is_private(self, path) -> bool:
+        if self._private is None:
+            return False
+        resolved = Path(path).resolve()
+        return any(resolved.is_relative_to(root) for root in self.private_roots)
+
     def _key(self, source: Path) -> str:
         check_readable(source)
         resolved = source.resolve()

@@ -222,3 +222,18 @@ class TakesOwnersTest(TwoParticipants, MicTouchCase):
         self.poll()
         self.assertEqual(self.files_of(recovered), [])
         self.assertEqual(self.sealed_names(self.maya), ["Maya's take cut short"])
+
+    def test_decoded_copies_of_takes_go_when_a_turn_ends(self):
+        from apps.decks.deck_loads import track_cache_dir
+        from studio.decks.private_tracks import PRIVATE_FOLDER
+
+        self.record_for(self.maya, "Maya's verse")
+        decoded = track_cache_dir() / PRIVATE_FOLDER / "audio" / "0123-48000.f32"  # as Decks leaves one
+        decoded.parent.mkdir(parents=True)
+        decoded.write_bytes(b"\0" * 64)
+        kept = track_cache_dir() / "audio" / "4567-48000.f32"  # a track from the Music folder
+        kept.parent.mkdir(parents=True)
+        kept.write_bytes(b"\0" * 64)
+        self.turn_of(self.jay)
+        self.assertFalse(decoded.exists())
+        self.assertTrue(kept.exists())

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from studio.decks import track_cache
+from studio.decks.private_tracks import PRIVATE_FOLDER, forget_private_tracks
 from studio.decks.track_cache import TrackCache
 from studio.decks.track_errors import TrackError
 from tests.studio.decks.track_audio import drum_loop, stereo, tone, write_track
@@ -140,3 +141,27 @@ def test_a_loaded_track_pickles_to_cross_to_the_app(tmp_path, song):
     loaded = TrackCache(tmp_path / "cache").load(song, 48000)
     again = pickle.loads(pickle.dumps(loaded))
     assert again.analysis == loaded.analysis and again.audio_path == loaded.audio_path
+
+
+def test_a_take_is_kept_apart_and_forgotten_with_the_other_takes(tmp_path, song):
+    takes = tmp_path / "takes"
+    takes.mkdir()
+    take = write_track(takes / "take-0001.wav", drum_loop(100.0, 8.0))
+    cache = TrackCache(tmp_path / "cache", private_roots=(takes,))
+    loaded_take, loaded_song = cache.load(take, 48000), cache.load(song, 48000)
+    private = tmp_path / "cache" / PRIVATE_FOLDER
+    assert loaded_take.audio_path.is_relative_to(private) and not loaded_song.audio_path.is_relative_to(private)
+    cache.set_bpm(take, 120.0, 0.25)
+    assert cache.load(take, 48000).analysis.bpm == 120.0
+    assert forget_private_tracks(tmp_path / "cache")
+    assert not private.exists() and loaded_song.audio_path.exists()
+    assert not forget_private_tracks(tmp_path / "cache")  # nothing left to forget
+    again = cache.load(take, 48000)  # decoded again, still apart
+    assert again.audio_path.is_relative_to(private) and again.audio_path.exists()
+
+
+def test_by_default_the_studios_takes_folder_is_kept_apart(tmp_path, monkeypatch):
+    from studio.mic.takes import takes_dir
+
+    monkeypatch.setenv("WARD_STUDIO_DATA_DIR", str(tmp_path / "data"))
+    assert TrackCache(tmp_path / "cache").private_roots == (takes_dir().resolve(),)
