@@ -311,20 +311,19 @@ class StudioRoot(FloatLayout):
         (What Sessions held of theirs, sealed, the store has deleted already.)"""
         from apps.sessions.words import count_text
         from studio.mic.take_writer import TakeError
-        from studio.sessions.work_folders import forget_work_of
-
         try:
             if self._export_screen is not None and not self.work_at_rest.songs_change_hands(participant_id):
                 self._export_screen.put_songs_down()  # theirs: nothing of them is saved again
-            if forget_work_of(participant_id, self.work_at_rest.beats):
+            beat, songs, words = self.work_at_rest.forget_work_of(participant_id)
+            if beat:
                 if self._beats_screen is not None:
                     self._beats_screen.reload_beat()  # a new beat: nothing of theirs is left to save
                 self.banner.show("Also deleted: their beat in Beats.", "done")
-            if forget_work_of(participant_id, self.work_at_rest.songs):
+            if songs:
                 if self._export_screen is not None:
                     self._export_screen.songs_changed_hands()
                 self.banner.show("Also deleted: their songs in Export.", "done")
-            if forget_work_of(participant_id, self.work_at_rest.words) and self._mic_screen is not None:
+            if words and self._mic_screen is not None:
                 self._mic_screen.session.reload_draft()  # their words for the next take
         except OSError as error:
             self.banner.show(f"Their beat, songs or words could not all be deleted: {error}", "error")
