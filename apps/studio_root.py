@@ -269,6 +269,8 @@ class StudioRoot(FloatLayout):
         moves = self.work_at_rest.follow(store, working, self._take_store())
         if moves.takes_away or closing:
             self._forget_decoded_takes()
+        if moves.takes_away and not closing:
+            self._eject_gone_takes()
         if self._mic_screen is not None and (moves.takes_away or moves.takes_back.moved):
             # no Undo for a take gone from the trash; takes_gone lists again, those back too
             away = moves.takes_away
@@ -294,6 +296,19 @@ class StudioRoot(FloatLayout):
         from studio.decks.private_tracks import forget_private_tracks
 
         forget_private_tracks(track_cache_dir())
+
+    def _eject_gone_takes(self) -> None:
+        """A deck holding a take that is no longer in the studio (filed away with its owner's turn,
+        or deleted) is emptied: nobody else can play it."""
+        if not hasattr(self.client, "eject_track"):
+            return
+        from pathlib import Path
+
+        takes_folder = self._take_store().folder.resolve()
+        for number, deck in enumerate(self.client.state.decks, start=1):
+            source = Path(deck.source_path) if deck.source_path else None
+            if deck.loaded and source is not None and source.parent.resolve() == takes_folder and not source.exists():
+                self.client.eject_track(number)
 
     def _note_exported(self, paths, what: str) -> None:
         """An export was saved: Sessions remembers it for the participant whose turn it is (audited,
@@ -349,6 +364,7 @@ class StudioRoot(FloatLayout):
         except (TakeError, OSError) as error:
             self.banner.show(f"Their takes in Mic could not be deleted: {error}", "error")
             return
+        self._eject_gone_takes()
         if self._mic_screen is not None:
             self._mic_screen.takes_gone([take.take_id for take in deleted])
         if deleted:

@@ -102,6 +102,19 @@ class Deck:
     def position_frames(self) -> float:
         return self.player.position_frames()
 
+    def eject(self) -> None:
+        """Empty the deck: it stops and lets go of the track's sound (a one-frame silent table takes
+        its place), so nothing of it can be played again. Others synced to it are the caller's."""
+        if self.leader is not None:
+            self.set_sync(None)
+        self._cue_previewing = self._play_held_in_preview = False
+        self.scratching = False
+        self.player.cancel_load()
+        self.player.begin_load(1)
+        self.player.end_load(1)
+        self.track = TrackOnDeck()
+        self.cue_frame = 0.0
+
     # --- transport ---------------------------------------------------------------------------
     def set_playing(self, playing: bool) -> None:
         if not self.loaded:

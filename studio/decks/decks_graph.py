@@ -135,6 +135,16 @@ class DecksGraph:
         deck.update_rate()
         self._followers_of(deck)
 
+    def eject(self, deck_number: int) -> None:
+        """Empty a deck (a track being loaded onto it is dropped); decks synced to it stop following."""
+        deck = self.decks[deck_number - 1]
+        if deck_number in self._loads:
+            self._loads.pop(deck_number)[1].close()
+        deck.eject()
+        for other in self.decks:
+            if other.leader is deck:
+                other.set_sync(None)
+
     # --- loading ---------------------------------------------------------------------------------
     def prepare(self, capacity_s: float) -> None:
         """The longest track a deck will take (memory: 64-bit samples, made as each track loads)."""

@@ -22,8 +22,8 @@ from dataclasses import replace
 
 from studio.controls import Action, check_action, default_values
 from studio.engine.messages import (
-    EngineEvent, EngineState, LoadTrack, PlayTake, PrepareDecks, RecordOver, Restore, SetBeat, SetBeatGrid,
-    SetHotCue, Shutdown, StopTake, TakeOwner,
+    EjectTrack, EngineEvent, EngineState, LoadTrack, PlayTake, PrepareDecks, RecordOver, Restore, SetBeat,
+    SetBeatGrid, SetHotCue, Shutdown, StopTake, TakeOwner,
 )
 from studio.decks.deck_controls import HOT_CUES
 from studio.settings import AudioSettings
@@ -163,6 +163,13 @@ class EngineClient:
             self._tracks[load.deck] = load
             queues = self._queues
         self._send(queues, load)
+
+    def eject_track(self, deck: int) -> None:
+        """Empty a deck (see EjectTrack); it is not loaded again after a restart."""
+        with self._lock:
+            self._tracks.pop(deck, None)
+            queues = self._queues
+        self._send(queues, EjectTrack(int(deck)))
 
     def set_beat_grid(self, deck: int, bpm: float, first_beat_s: float) -> None:
         with self._lock:

@@ -8,13 +8,13 @@ from collections.abc import Callable
 from dataclasses import asdict
 
 from studio.decks.decks_graph import DecksGraph
-from studio.engine.messages import EngineEvent, LoadTrack, PrepareDecks, SetBeatGrid, SetHotCue
+from studio.engine.messages import EjectTrack, EngineEvent, LoadTrack, PrepareDecks, SetBeatGrid, SetHotCue
 from studio.engine.studio_graph import StudioGraph
 from studio.mic.take_recorder import TakeRecorder
 from studio.mic.take_writer import TakeError
 from studio.mic.takes import TakeStore
 
-DECK_MESSAGES = (PrepareDecks, LoadTrack, SetBeatGrid, SetHotCue)
+DECK_MESSAGES = (PrepareDecks, LoadTrack, SetBeatGrid, SetHotCue, EjectTrack)
 
 
 class DeckCommands:
@@ -37,6 +37,9 @@ class DeckCommands:
             self.decks.set_grid(message.deck, message.bpm, message.first_beat_s)
         elif isinstance(message, SetHotCue):
             self.decks.set_hot_cue(message.deck, message.index, message.position_s)
+        elif isinstance(message, EjectTrack):
+            self._loading.pop(message.deck, None)
+            self.decks.eject(message.deck)
 
     def _load(self, load: LoadTrack) -> None:
         try:

@@ -59,6 +59,12 @@ class TakeOwner(NamedTuple):
     participant_id: int | None
 
 
+class EjectTrack(NamedTuple):
+    """Empty a deck (1 or 2): it stops and lets go of its track (a participant's take whose turn ended)."""
+
+    deck: int
+
+
 class StopTake(NamedTuple):
     """Stop the take playing (and the backing it started)."""
 

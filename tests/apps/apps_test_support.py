@@ -47,6 +47,7 @@ class FakeEngineClient:
         self._values = default_values()
         self._guards = []
         self.take_owners = []  # every set_take_owner, oldest first
+        self.ejected = []  # every eject_track's deck, oldest first
         # The decks: what the Decks screen asked for.
         self.state.decks = (DeckStatus(), DeckStatus())
         self.prepared: list[float] = []
@@ -79,6 +80,10 @@ class FakeEngineClient:
 
     def set_take_owner(self, participant_id):
         self.take_owners.append(participant_id)
+
+    def eject_track(self, deck):
+        self.ejected.append(deck)
+        self.set_deck(deck, loaded=False, title="", source_path="")
 
     def set_beat(self, beat):
         self.beats.append(copy.deepcopy(beat))

@@ -237,3 +237,14 @@ class TakesOwnersTest(TwoParticipants, MicTouchCase):
         self.turn_of(self.jay)
         self.assertFalse(decoded.exists())
         self.assertTrue(kept.exists())
+
+    def test_a_deck_holding_her_take_is_emptied_when_her_turn_ends(self):
+        maya_take = self.record_for(self.maya, "Maya's verse")
+        song = self.store.folder.parent / "music" / "song.mp3"  # a track from the Music folder
+        her_wav = str(self.store.wav_path(maya_take.take_id))
+        self.client.set_deck(1, loaded=True, title="Maya's verse", source_path=her_wav)
+        self.client.set_deck(2, loaded=True, title="A song", source_path=str(song))
+        self.turn_of(self.jay)
+        self.assertEqual(self.client.ejected, [1])
+        self.turn_of(self.maya)  # her take is back, but the deck stays empty until she loads it
+        self.assertEqual(self.client.ejected, [1])

@@ -1,5 +1,5 @@
 """The decks inside the engine process (silent mode): a track loads in chunks, plays, and
-comes back on its deck after the engine is killed."""
+comes back on its deck after the engine is killed; an ejected deck stays empty, restart or not."""
 
 import os
 import signal
@@ -41,6 +41,26 @@ def test_a_track_loads_plays_and_is_back_after_the_engine_is_killed(engine, tmp_
     wait_for(lambda: engine.state.engine_pid not in (old_pid, 0), timeout_s=5, what="a new engine")
     wait_for(lambda: engine.state.decks and engine.state.decks[0].loaded, what="the track back on deck 1")
     assert engine.state.decks[0].hot_cues_s[1] == 2.0
+
+
+def test_an_ejected_deck_is_silent_and_stays_empty_after_a_restart(engine, tmp_path):  # noqa: F811
+    frames = write_track(tmp_path / "take.f32")
+    engine.prepare_decks(60.0)
+    engine.load_track(LoadTrack(1, str(tmp_path / "take.f32"), frames, SR, title="Maya's verse"))
+    wait_for(lambda: engine.state.decks[0].loaded, what="the take on deck 1")
+    engine.act("master", "volume_db", 0.0)
+    engine.act("deck1", "playing", 1)
+    wait_for(lambda: engine.state.meter_db[0] > -20, what="the deck on the meter")
+    engine.eject_track(1)
+    wait_for(lambda: not engine.state.decks[0].loaded and not engine.state.decks[0].playing, what="an empty deck")
+    wait_for(lambda: engine.state.decks[0].meter_db <= -119 and engine.state.meter_db[0] <= -59.9,
+             what="silence on the deck and on the master meter (its floor is -60 dB)")
+    assert engine.state.decks[0].title == ""
+    old_pid = engine.state.engine_pid
+    os.kill(old_pid, signal.SIGKILL)
+    wait_for(lambda: engine.state.engine_pid not in (old_pid, 0), timeout_s=5, what="a new engine")
+    wait_for(lambda: engine.state.uptime_s > 1.0, what="the new engine to settle")
+    assert not engine.state.decks[0].loaded  # not loaded again
 
 
 def test_a_track_longer_than_a_deck_holds_is_refused_in_plain_words(engine, tmp_path):  # noqa: F811

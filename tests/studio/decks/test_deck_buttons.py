@@ -124,3 +124,20 @@ def test_a_deck_with_no_track_ignores_its_buttons(tmp_path):
         assert not status(rig, 2).playing and not status(rig, 2).loaded
     finally:
         rig.close()
+
+
+def test_an_ejected_deck_stops_lets_go_of_its_track_and_plays_nothing_again(rig):
+    rig.load(2, click_track(120.0, 10.0, first_beat_s=0.1), bpm=120.0, first_beat_s=0.1)
+    rig.act(1, "playing", 1)
+    rig.act(2, "sync", 1)  # deck 2 follows deck 1
+    rig.run(1.0)
+    rig.decks.eject(1)
+    assert not status(rig).loaded and not status(rig).playing and status(rig).title == ""
+    assert not rig.decks.decks[1].leader  # nothing follows an empty deck
+    player = rig.decks.decks[0].player
+    assert player._table_frames == 1 + player.pad_frames  # the track's sound let go of
+    rig.act(1, "playing", 1)  # Play on an empty deck does nothing
+    out = rig.record(rig.decks.decks[0].player.output, 1.0)
+    rig.run(1.0)
+    assert not status(rig).playing
+    assert np.max(np.abs(np.asarray(out.getBuffer(0)))) == 0.0
