@@ -5,7 +5,9 @@ The flood: a device sends 10,000 sysex and 10,000 clock messages a second for 60
 studio follows that device's clock (the costliest case: every tick is read). The engine's xruns
 in that minute are set beside an empty JACK client's, measured in the same run for 15 s before
 and 15 s after (scaled to 60 s). The same measurement runs in `make test`
-(tests/jack/test_midi_flood_on_jack.py).
+(tests/jack/test_midi_flood_on_jack.py). Before the studio's controllers start, the same flood
+also goes to an empty JACK client for 30 s: what the flood costs the machine by itself, so the
+controllers' own share shows.
 """
 
 from __future__ import annotations
@@ -22,16 +24,20 @@ CLOCK_S = 30.0
 CLOCK_BPM = 120.0
 
 
-def _studio():
+def _engine():
+    engine = _engine_client("jack")
+    engine.start()
+    wait_for(lambda: engine.state.backend == "jack", ENGINE_START_TIMEOUT_S, "the engine on JACK")
+    return engine
+
+
+def _controllers(engine):
     from studio.midi.controller_client import ControllerClient
 
-    engine = _engine_client("jack")
     controllers = ControllerClient(engine, maps_folder=tempfile.mkdtemp(prefix="ward-bench-controllers-"))
-    engine.start()
     controllers.start()
-    wait_for(lambda: engine.state.backend == "jack", ENGINE_START_TIMEOUT_S, "the engine on JACK")
     wait_for(lambda: controllers.status.available, 10, "the controllers on JACK")
-    return engine, controllers
+    return controllers
 
 
 def _clock_out(engine, controllers, progress: Progress) -> dict:
@@ -63,23 +69,30 @@ def _clock_out(engine, controllers, progress: Progress) -> dict:
 
 def measure_midi_flood(progress: Progress) -> Measured:
     from studio.engine.jack_monitor import JackMonitor
-    from tests.jack.test_midi_flood_on_jack import FLOOD_PER_SECOND, FLOOD_S, flood_window
+    from tests.jack.test_midi_flood_on_jack import (FLOOD_PER_SECOND, FLOOD_S, flood_window,
+                                                    xruns_with_flood_to_an_empty_client)
 
     to_ms = 1000.0 / SAMPLE_RATE_HZ
     with jack_server():
-        engine, controllers = _studio()
-        empty_client = JackMonitor("ward-bench-empty-client")
+        engine = _engine()
+        controllers = empty_client = None
         try:
             engine.act("master", "headphone_cap_db", 0)
             engine.act("master", "volume_db", 0)
+            progress("midi flood: the same flood to an empty JACK client for 30 s, no controllers running")
+            flood_alone = xruns_with_flood_to_an_empty_client(engine)
+            controllers = _controllers(engine)
+            empty_client = JackMonitor("ward-bench-empty-client")
             progress(f"midi flood: {FLOOD_PER_SECOND} sysex + {FLOOD_PER_SECOND} clock a second for {FLOOD_S:g} s")
             flood = flood_window(engine, controllers, empty_client)
             progress(f"midi flood: {flood}")
             clock = _clock_out(engine, controllers, progress)
             progress(f"midi clock: {clock}")
         finally:
-            empty_client.close()
-            controllers.stop()
+            if empty_client is not None:
+                empty_client.close()
+            if controllers is not None:
+                controllers.stop()
             engine.stop()
     return Measured(
         rows=[
@@ -89,6 +102,10 @@ def measure_midi_flood(progress: Progress) -> Measured:
                 f"{flood['engine_xruns']}",
                 f"an empty JACK client in the same run, 30 s scaled to {FLOOD_S:g} s: {flood['baseline_xruns']}",
                 f"{flood['engine_xruns'] - flood['baseline_xruns']:+d} xruns"),
+            Row("The same flood sent to an empty JACK client instead of the studio (its controllers not running), "
+                f"30 s scaled to {FLOOD_S:g} s: what the flood costs the machine by itself",
+                f"{flood_alone}", f"the studio reading the flood (above): {flood['engine_xruns']}",
+                f"the studio's share: {flood['engine_xruns'] - flood_alone:+d} xruns"),
             Row("The flood's largest queue in the controller process / its growth in memory over the minute",
                 f"{flood['inbox_peak']} messages / {flood['rss_growth_kb']} KiB",
                 f"the queue's bound: {2048} messages", "bounded"),

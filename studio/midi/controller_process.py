@@ -13,6 +13,7 @@ changes to the app, coalesced so a knob is sent at most once every LOOP_PERIOD_S
 from __future__ import annotations
 
 import collections
+import gc
 import os
 import queue
 import sys
@@ -176,6 +177,11 @@ class Controllers:
         self.message = "No MIDI controller plugged in"
         self._set_sync(self.sync)
         self._set_studio(self.studio)
+        # The JACK callback allocates as it reads (a flood: thousands of objects a second), so
+        # the collector runs inside it, holding the lock. Everything made so far (the modules,
+        # the client) lives as long as the process: out of the collector's sight, as in the engine.
+        gc.collect()
+        gc.freeze()
 
     def _read_inbox(self, now: float) -> None:
         inbox, router = self.jack.inbox, self.router
