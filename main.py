@@ -50,10 +50,10 @@ def main(argv=None) -> int:
     client.act("master", "headphone_cap_db", cap_db)
     client.act("master", "volume_db", min(CONTROLS[("master", "volume_db")].default, cap_db))
     client.start()
-    # MIDI controllers, MIDI clock and Link in a process of their own (see studio.midi).
+    # MIDI controllers, MIDI clock and Link in a process of their own (see studio.midi), started
+    # once the launcher shows (WardStudioApp): its start-up would slow the first frame.
     controllers = ControllerClient(client)
     controllers.set_sync(preferences.midi_clock_out, preferences.midi_clock_in, preferences.link)
-    controllers.start()
     try:
         _configure_kivy(options)
         from apps.app import WardStudioApp

@@ -29,7 +29,7 @@ class WardStudioApp(App):
                  screenshot_path=None, notes=(), controllers=None, **kwargs):
         super().__init__(**kwargs)
         self.client = client
-        self.controllers = controllers  # the MIDI controllers, or None
+        self.controllers = controllers  # the MIDI controllers (started after the first frame), or None
         self.audio_settings = settings
         self.preferences = preferences
         self.first_screen = first_screen
@@ -59,6 +59,10 @@ class WardStudioApp(App):
     def _on_first_flip(self, *_):
         Window.unbind(on_flip=self._on_first_flip)
         print(READY_LINE, flush=True)
+        if self.controllers is not None:
+            # Its own process imports and opens JACK beside the app: after the launcher shows,
+            # not while it is being drawn for the first time (two cores, three processes).
+            self.controllers.start()
 
     def _on_keyboard(self, _window, key, *_):
         if key == 27:  # Escape, or Android's back button: go back, never quit mid-session

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from studio.atomic_file import write_atomically
-from studio.beats.storage import data_dir
 from studio.midi.bindings import Binding, Trigger
 from studio.midi.profiles import PROFILES, guess_profile
 from studio.versioned_json import read_versioned_json
@@ -41,6 +40,8 @@ class DeviceMap:
 
 
 def controllers_dir() -> Path:
+    from studio.beats.storage import data_dir  # here: the app imports this module as it starts (numpy, later)
+
     return data_dir() / "controllers"
 
 
