@@ -80,32 +80,41 @@ def test_loading_a_long_stereo_file_never_holds_the_interpreter_for_long(tmp_pat
                     subtype="PCM_24")
     server = make_server("manual", FILE_RATE, BLOCK, 2)
     server.start()
+    longest_gaps_s = []
     try:
-        player = TakePlayer(pyo.Sig(0.0))
-        gaps_s, done = [], threading.Event()
+        # A loaded host can stall any thread once (a CI run saw 0.65 s); holding the lock stalls
+        # the ticker on every load, so the best of three loads is what is judged.
+        for _attempt in range(3):
+            player = TakePlayer(pyo.Sig(0.0))
+            gaps_s, done = [], threading.Event()
 
-        def tick():  # what the audio thread does: wake up every millisecond, needing the lock
-            last = time.perf_counter()
-            while not done.is_set():
-                time.sleep(0.001)
-                now = time.perf_counter()
-                gaps_s.append(now - last)
-                last = now
+            def tick():  # what the audio thread does: wake up every millisecond, needing the lock
+                last = time.perf_counter()
+                while not done.is_set():
+                    time.sleep(0.001)
+                    now = time.perf_counter()
+                    gaps_s.append(now - last)
+                    last = now
 
-        ticker = threading.Thread(target=tick)
-        ticker.start()
-        duration_s = player.load(str(path), 0, FILE_RATE)
-        done.set()
-        ticker.join()
-        in_shared_memory = player._table.shared
-        del player
+            ticker = threading.Thread(target=tick)
+            ticker.start()
+            duration_s = player.load(str(path), 0, FILE_RATE)
+            done.set()
+            ticker.join()
+            in_shared_memory = player._table.shared
+            del player
+            assert duration_s == pytest.approx(seconds)
+            assert in_shared_memory  # the path this test is about
+            assert len(gaps_s) > 20  # the load lasted long enough for the gaps to mean something
+            longest_gaps_s.append(max(gaps_s))
+            if longest_gaps_s[-1] < 0.05:
+                break
     finally:
         server.stop()
         server.shutdown()
-    assert duration_s == pytest.approx(seconds)
-    assert in_shared_memory  # the path this test is about
-    assert len(gaps_s) > 20  # the load lasted long enough for the gaps to mean something
-    assert max(gaps_s) < 0.05  # pyo's SndTable held it for the whole load (0.4 s and more for 3 minutes)
+    print("longest gap of each load, s:", longest_gaps_s)
+    # pyo's SndTable held the lock for the whole load (0.16 s and more for 3 minutes, every time)
+    assert min(longest_gaps_s) < 0.05
 
 
 def test_with_no_room_in_shared_memory_a_take_still_plays_the_same(tmp_path, monkeypatch):
