@@ -170,6 +170,9 @@ def measure_loading(progress: Progress) -> Measured:
                 loading_xruns = engine.state.xruns - engine_mark
                 empty_during = empty_client.xruns - empty_mark
                 playing = engine.state.decks[0].playing
+                # Why it stopped, if it did: a restart (the engine's heartbeat missed), or the track's end.
+                stopped_how = (f"engine restarts: {engine.restarts}, deck 1 at {engine.state.decks[0].position_s:.1f} s "
+                               f"of {engine.state.decks[0].duration_s:.1f} s")
                 rss_mb = vm_kb(engine.state.engine_pid) / 1024
                 shm_mb = _shared_mb(engine.state.engine_pid)
             finally:
@@ -177,7 +180,7 @@ def measure_loading(progress: Progress) -> Measured:
                     engine.stop()
                 empty_client.close()
     if not playing:
-        raise RuntimeError("deck 1 stopped during the window; the count is void")
+        raise RuntimeError(f"deck 1 stopped during the window ({stopped_how}); the count is void")
     return Measured(
         rows=[
             Row(f"decode and analyse a {LONG_TRACK_S / 60:g}-minute MP3 (the app's side, TrackCache.load)",
