@@ -106,6 +106,10 @@ def measure_midi_flood(progress: Progress) -> Measured:
                 f"30 s scaled to {FLOOD_S:g} s: what the flood costs the machine by itself",
                 f"{flood_alone}", f"the studio reading the flood (above): {flood['engine_xruns']}",
                 f"the studio's share: {flood['engine_xruns'] - flood_alone:+d} xruns"),
+            Row("The controllers' JACK callback, each block during the flood's last ~11 s (about 107 events a block "
+                "read): median / 99th percentile / longest", "{:.0f} / {:.0f} / {:.0f} µs".format(*flood["callback_us"]),
+                f"the block: {BUFFER_FRAMES / SAMPLE_RATE_HZ * 1e6:.0f} µs",
+                f"median {flood['callback_us'][0] / (BUFFER_FRAMES / SAMPLE_RATE_HZ * 1e6):.3f} of the block"),
             Row("The flood's largest queue in the controller process / its growth in memory over the minute",
                 f"{flood['inbox_peak']} messages / {flood['rss_growth_kb']} KiB",
                 f"the queue's bound: {2048} messages", "bounded"),
@@ -113,7 +117,8 @@ def measure_midi_flood(progress: Progress) -> Measured:
                 f"{flood['applied']} / {flood['pad_onsets']} onset", "no control in the flood; one hit", "-"),
             Row(f"MIDI clock out: each of {clock['ticks']} ticks against the {CLOCK_BPM:g} BPM grid "
                 f"({CLOCK_S:g} s)", f"max {clock['max_error_frames']:.2f} frames "
-                f"({clock['max_error_frames'] * to_ms:.3f} ms); {clock['missing']} missing",
+                f"({clock['max_error_frames'] * to_ms:.3f} ms); {clock['missing']} missing; "
+                f"{clock['listener_xruns']} xruns in the window (a late block hands its ticks on 256 frames off)",
                 "the issue's limit: 1 ms (48 frames)", f"{clock['max_error_frames'] / 48:.3f} of the limit"),
         ],
         notes=["The controller process reads every device in its own JACK client (studio/midi/jack_midi.py): sysex "

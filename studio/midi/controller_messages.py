@@ -81,3 +81,4 @@ class ControllerStatus:
     link_peers: int | None = None  # None: Link is off
     counts: dict = field(default_factory=dict)  # dropped, ignored, forwarded
     inbox_peak: int = 0
+    callback_us: tuple[float, float, float] | None = None  # the JACK callback: median, p99, max

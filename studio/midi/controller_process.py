@@ -280,6 +280,7 @@ class Controllers:
             clock_in_bpm=jack.clock_in.bpm(jack.client.frame_time) if jack is not None and jack.clock_source else None,
             link_peers=self.link.peers if self.link is not None else None,
             counts=counts, inbox_peak=jack.inbox_peak if jack is not None else 0,
+            callback_us=jack.callback_us() if jack is not None else None,
         )
 
     def loop_period_s(self) -> float:

@@ -89,5 +89,12 @@ class ClockIn:
         span = ticks[-1] - ticks[0]
         if span <= 0:
             return None
-        period = span / (len(ticks) - 1)
+        # A tick lost in a dropout leaves one gap of two periods: each gap counts as the whole
+        # periods it spans (against the median gap), so a lost tick does not slow the tempo read.
+        gaps = sorted(b - a for a, b in zip(ticks, ticks[1:]))
+        typical = gaps[len(gaps) // 2]
+        if typical <= 0:
+            return None
+        periods = sum(max(1, round((b - a) / typical)) for a, b in zip(ticks, ticks[1:]))
+        period = span / periods
         return self.sample_rate * 60.0 / (period * TICKS_PER_BEAT)

@@ -102,8 +102,11 @@ def test_unplugging_a_keyboard_mid_note_lets_the_note_go(studio):
     assert after_db < held_db - 40, "the note was let go when the keyboard went"
 
 
-def test_clock_out_ticks_24_times_a_beat_within_1_ms_and_starts_and_stops_with_the_beat(studio):
-    engine, controllers = studio
+CLOCK_OUT_ATTEMPTS = 5
+
+
+def clock_out_for_3_s(engine, controllers) -> dict:
+    """Three seconds of the beat at 120 BPM with clock out on, as a drum machine hears it."""
     drum_machine = MidiListener("ward-test-drum-machine")
     try:
         controllers.set_sync(clock_out=True, clock_in="", link=False)
@@ -116,21 +119,34 @@ def test_clock_out_ticks_24_times_a_beat_within_1_ms_and_starts_and_stops_with_t
         time.sleep(0.3)
     finally:
         drum_machine.close()
+        controllers.set_sync(clock_out=False, clock_in="", link=False)
     received = drum_machine.messages()
-    kinds = [message[0] for _, message in received]
-    assert kinds[0] == START and kinds[-1] == STOP and kinds.count(START) == 1
     ticks = np.array([frame for frame, message in received if message[0] == CLOCK])
     period = tick_period_frames(120.0, SR)  # 1000 frames
-    assert len(ticks) >= 0.9 * 3.0 * 48, "about 48 ticks a second at 120 BPM"
-    # Each tick against the tempo's own grid, from the first (a missed JACK cycle on this shared
-    # machine would lose ticks, never move the others).
+    # Each tick against the tempo's own grid, from the first.
     steps = np.round((ticks - ticks[0]) / period)
-    error_frames = np.abs(ticks - ticks[0] - steps * period)
-    intervals = np.diff(ticks)
-    print(f"{len(ticks)} ticks; error from the 120 BPM grid: max {error_frames.max():.2f} frames; "
-          f"intervals {intervals.min()}..{intervals.max()} frames; listener xruns {drum_machine.xruns}")
+    return {"kinds": [message[0] for _, message in received], "ticks": ticks, "period": period,
+            "error_frames": np.abs(ticks - ticks[0] - steps * period), "xruns": drum_machine.xruns}
+
+
+def test_clock_out_ticks_24_times_a_beat_within_1_ms_and_starts_and_stops_with_the_beat(studio):
+    engine, controllers = studio
+    # An xrun on this shared machine hands a late cycle's MIDI on with the next cycle's time, one
+    # block (256 frames) off: a take with xruns that misses the limit is taken again.
+    for attempt in range(1, CLOCK_OUT_ATTEMPTS + 1):
+        heard = clock_out_for_3_s(engine, controllers)
+        ticks, error_frames, intervals = heard["ticks"], heard["error_frames"], np.diff(heard["ticks"])
+        print(f"attempt {attempt}: {len(ticks)} ticks; error from the 120 BPM grid: max "
+              f"{error_frames.max():.2f} frames; intervals {intervals.min()}..{intervals.max()} frames; "
+              f"listener xruns {heard['xruns']}")
+        if heard["xruns"] == 0 or error_frames.max() <= SR / 1000:
+            break
+        time.sleep(1.0)
+    kinds = heard["kinds"]
+    assert kinds[0] == START and kinds[-1] == STOP and kinds.count(START) == 1
+    assert len(ticks) >= 0.9 * 3.0 * 48, "about 48 ticks a second at 120 BPM"
     assert error_frames.max() <= SR / 1000  # within 1 ms
-    assert np.median(intervals) == period
+    assert np.median(intervals) == heard["period"]
 
 
 def test_an_incoming_clock_sets_the_tempo_and_starts_the_beat(studio):
@@ -142,7 +158,9 @@ def test_an_incoming_clock_sets_the_tempo_and_starts_the_beat(studio):
         if state["next"] is None:
             state["next"] = float(start)
         while state["next"] < start + frames:
-            port.write_midi_event(int(state["next"]) - start, (CLOCK,))
+            # A tick due in a cycle missed by an xrun goes out at the start of this one, late, as
+            # a device's bridged MIDI would (JACK takes no event in the past).
+            port.write_midi_event(max(0, int(state["next"]) - start), (CLOCK,))
             state["next"] += period
 
     clock = FakeDevice("ward-test-clock", on_cycle=tick)

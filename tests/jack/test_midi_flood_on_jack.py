@@ -109,7 +109,7 @@ def flood_window(engine, controllers, empty_client) -> dict:
     baseline += empty_client.xruns - mark
     return {"engine_xruns": engine_xruns, "baseline_xruns": round(baseline * FLOOD_S / (2 * BASELINE_S)),
             "sent": flood.sent, "counts": status.counts, "inbox_peak": status.inbox_peak,
-            "rss_growth_kb": rss_end_kb - rss_start_kb, "applied": applied,
+            "rss_growth_kb": rss_end_kb - rss_start_kb, "applied": applied, "callback_us": status.callback_us,
             "pad_onsets": len(onsets(recorder.audio, threshold=1e-3, min_gap=1000))}
 
 

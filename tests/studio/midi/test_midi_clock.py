@@ -62,3 +62,16 @@ def test_an_incoming_clock_reads_as_its_tempo_and_stops_being_followed_when_it_s
     for tick in range(10):
         fresh.add_tick(tick * 1000)
     assert fresh.bpm(10000) is None  # not yet a beat's worth of ticks
+
+
+def test_a_tick_lost_or_late_in_a_dropout_does_not_change_the_tempo_read():
+    period = tick_period_frames(100.0, SR)  # 1152 frames
+    frames = [int(round(tick * period)) for tick in range(48)]
+    lost = ClockIn(SR)
+    for frame in frames[:20] + frames[21:]:  # one tick never arrived
+        lost.add_tick(frame)
+    assert abs(lost.bpm(frames[-1]) - 100.0) < 0.05  # read over the gap as 47 ticks: 97.9 BPM
+    late = ClockIn(SR)
+    for index, frame in enumerate(frames):
+        late.add_tick(frame + (256 if index == 20 else 0))  # one handed on a block late
+    assert abs(late.bpm(frames[-1]) - 100.0) < 0.05
