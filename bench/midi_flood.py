@@ -21,6 +21,11 @@ from bench.common import Measured, Progress, Row, wait_for
 from bench.engine import BUFFER_FRAMES, ENGINE_START_TIMEOUT_S, SAMPLE_RATE_HZ, _engine_client, jack_server
 
 CLOCK_S = 30.0
+# The machine's own stalls come in bursts (tens of xruns in one window, none in the next, with
+# no flood at all), so the flood is also judged window by window: the same device alternately
+# flooding and quiet, the studio reading it throughout, compared by the median window.
+INTERLEAVED_PAIRS = 6
+INTERLEAVED_WINDOW_S = 10.0
 CLOCK_BPM = 120.0
 
 
@@ -67,6 +72,31 @@ def _clock_out(engine, controllers, progress: Progress) -> dict:
             "missing": int(steps[-1] + 1 - len(ticks)), "listener_xruns": listener.xruns}
 
 
+def _interleaved(engine, controllers, progress: Progress) -> dict:
+    from tests.jack.midi_devices import MidiFlood
+    from tests.jack.test_midi_flood_on_jack import FLOOD_PER_SECOND
+
+    flood = MidiFlood("ward-bench-flood", FLOOD_PER_SECOND)
+    flood.paused = True
+    with_flood, without = [], []
+    try:
+        names = lambda: [d.name for d in controllers.status.devices if "ward-bench-flood" in d.name]
+        wait_for(names, 10, "the flooding device found")
+        controllers.set_sync(clock_out=False, clock_in=names()[0], link=False)
+        flood.start()
+        for window in range(2 * INTERLEAVED_PAIRS):
+            flood.paused = window % 2 == 1
+            time.sleep(1.0)  # the change settles
+            mark = engine.state.xruns
+            time.sleep(INTERLEAVED_WINDOW_S)
+            (without if flood.paused else with_flood).append(engine.state.xruns - mark)
+    finally:
+        flood.close()
+        controllers.set_sync(clock_out=False, clock_in="", link=False)
+    progress(f"midi flood, interleaved {INTERLEAVED_WINDOW_S:g}-s windows: flooding {with_flood}, quiet {without}")
+    return {"with_flood": with_flood, "without": without, "sent": flood.sent}
+
+
 def measure_midi_flood(progress: Progress) -> Measured:
     from studio.engine.jack_monitor import JackMonitor
     from tests.jack.test_midi_flood_on_jack import (FLOOD_PER_SECOND, FLOOD_S, flood_window,
@@ -86,6 +116,7 @@ def measure_midi_flood(progress: Progress) -> Measured:
             progress(f"midi flood: {FLOOD_PER_SECOND} sysex + {FLOOD_PER_SECOND} clock a second for {FLOOD_S:g} s")
             flood = flood_window(engine, controllers, empty_client)
             progress(f"midi flood: {flood}")
+            interleaved = _interleaved(engine, controllers, progress)
             clock = _clock_out(engine, controllers, progress)
             progress(f"midi clock: {clock}")
         finally:
@@ -106,6 +137,11 @@ def measure_midi_flood(progress: Progress) -> Measured:
                 f"30 s scaled to {FLOOD_S:g} s: what the flood costs the machine by itself",
                 f"{flood_alone}", f"the studio reading the flood (above): {flood['engine_xruns']}",
                 f"the studio's share: {flood['engine_xruns'] - flood_alone:+d} xruns"),
+            Row(f"Engine xruns in {INTERLEAVED_WINDOW_S:g}-s windows, {INTERLEAVED_PAIRS} with the flood and "
+                f"{INTERLEAVED_PAIRS} without, taken in turn from the same device, the studio reading it: median "
+                "window (each window)", f"{np.median(interleaved['with_flood']):g} ({interleaved['with_flood']})",
+                f"the quiet windows between: {np.median(interleaved['without']):g} ({interleaved['without']})",
+                f"{np.median(interleaved['with_flood']) - np.median(interleaved['without']):+g} xruns a window"),
             Row("The controllers' JACK callback, each block during the flood's last ~11 s (about 107 events a block "
                 "read): median / 99th percentile / longest", "{:.0f} / {:.0f} / {:.0f} µs".format(*flood["callback_us"]),
                 f"the block: {BUFFER_FRAMES / SAMPLE_RATE_HZ * 1e6:.0f} µs",

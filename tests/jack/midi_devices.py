@@ -89,6 +89,7 @@ class MidiFlood:
         self.out.open_virtual_port("out")
         self.port_name = f"{name}:out"
         self.sent = 0
+        self.paused = False  # True: the device stays plugged in and sends nothing (but `send`'s)
         self._extra: collections.deque[list[int]] = collections.deque()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="midi-flood", daemon=True)
@@ -103,16 +104,19 @@ class MidiFlood:
     def _run(self) -> None:
         import time
 
-        started, pairs = time.perf_counter(), 0
+        last, owed = time.perf_counter(), 0.0
         while not self._stop.wait(0.002):
             while self._extra:
                 self.out.send_message(self._extra.popleft())
-            owed = int((time.perf_counter() - started) * self.per_second) - pairs
-            for _ in range(owed):
+            now = time.perf_counter()
+            if not self.paused:
+                owed += (now - last) * self.per_second
+            last = now
+            pairs, owed = int(owed), owed - int(owed)
+            for _ in range(pairs):
                 self.out.send_message(self.SYSEX)
                 self.out.send_message(self.CLOCK)
-            pairs += max(owed, 0)
-            self.sent = 2 * pairs
+            self.sent += 2 * pairs
 
     def close(self) -> None:
         self._stop.set()
