@@ -29,7 +29,7 @@ from studio.export.audio_files import (
     FORMATS, LOSSY_FORMATS, Tags, check_out_dir, estimated_bytes, extension_of, safe_file_name, write_audio,
 )
 from studio.export.errors import ExportCancelled, ExportError, ExportFileExists
-from studio.export.mastering import CHECK_TRIES, Mastered, fit, lowered, measure
+from studio.export.mastering import CHECK_TRIES, Mastered, fit, import_filters_in_background, lowered, measure
 from studio.export.mixdown import STEPS_PER_BAR, mixdown
 from studio.export.song import Song, clip_bars
 
@@ -121,6 +121,7 @@ def export_song(song: Song, out_dir: str | os.PathLike, options: ExportOptions |
     def report(start: float, share: float) -> Progress:
         return lambda fraction, words: progress(start + share * fraction, words) if progress else None
 
+    import_filters_in_background()  # ready by the time the mix is
     mixed = mixdown(song, options.sample_rate, report(0.0, MIXDOWN_SHARE), cancel, stems=options.stems)
     ceiling_dbtp = ceiling_for(options.format)
     aim_lower_db = 0.0

@@ -77,6 +77,21 @@ class Mastered:
     curve: np.ndarray | None = None  # float32 (frames,): the gain applied to the mix and every stem
 
 
+def import_filters_in_background() -> None:
+    """Start importing what mastering filters with (scipy.signal takes a second or more to import)
+    on a thread of its own, so it comes while the mixdown renders instead of after it. The bench's
+    3-minute export took a median 6.6 s without this and 5.7 s with it (four of each, taken in
+    turn). The mastering's own imports wait for this one, if it is not done, through Python's
+    import lock."""
+    import threading
+
+    def load() -> None:
+        import scipy.ndimage  # noqa: F401
+        import scipy.signal  # noqa: F401
+
+    threading.Thread(target=load, name="import-filters", daemon=True).start()
+
+
 def integrated_lufs(audio: np.ndarray, sample_rate: int) -> float:
     """Integrated loudness (BS.1770); -inf when nothing is above the absolute gate (silence)."""
     return loudness_of_energy(_energy(audio, sample_rate), sample_rate)
