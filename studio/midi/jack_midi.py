@@ -30,7 +30,8 @@ from jack import _ffi, _lib
 
 from studio.midi.midi_clock import CLOCK, ClockIn, ClockOut
 
-CYCLES_TIMED = 2048  # the last ~11 s of callbacks are timed (for the bench; sorting them for status holds the lock ~0.1 ms)
+# The last ~11 s of callbacks are timed (for the bench); sorting them for status holds the lock ~0.1 ms.
+CYCLES_TIMED = 2048
 INBOX_SIZE = 2048  # messages waiting for the worker; beyond this the oldest go (counted)
 MAX_FORWARD_PER_CYCLE = 32  # pad notes passed to the engine in one block (pyo's own limit is 64)
 MAX_INBOX_PER_CYCLE = 128  # messages one device may queue in one block
