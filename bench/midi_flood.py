@@ -21,12 +21,12 @@ from bench.common import Measured, Progress, Row, wait_for
 from bench.engine import BUFFER_FRAMES, ENGINE_START_TIMEOUT_S, SAMPLE_RATE_HZ, _engine_client, jack_server
 
 CLOCK_S = 30.0
+CLOCK_BPM = 120.0
 # The machine's own stalls come in bursts (tens of xruns in one window, none in the next, with
 # no flood at all), so the flood is also judged window by window: the same device alternately
 # flooding and quiet, the studio reading it throughout, compared by the median window.
 INTERLEAVED_PAIRS = 6
 INTERLEAVED_WINDOW_S = 10.0
-CLOCK_BPM = 120.0
 
 
 def _engine():
@@ -94,11 +94,12 @@ def _interleaved(engine, controllers, progress: Progress) -> dict:
         flood.close()
         controllers.set_sync(clock_out=False, clock_in="", link=False)
     progress(f"midi flood, interleaved {INTERLEAVED_WINDOW_S:g}-s windows: flooding {with_flood}, quiet {without}")
-    return {"with_flood": with_flood, "without": without, "sent": flood.sent}
+    return {"with_flood": with_flood, "without": without}
 
 
 def measure_midi_flood(progress: Progress) -> Measured:
     from studio.engine.jack_monitor import JackMonitor
+    from studio.midi.jack_midi import INBOX_SIZE
     from tests.jack.test_midi_flood_on_jack import (FLOOD_PER_SECOND, FLOOD_S, flood_window,
                                                     xruns_with_flood_to_an_empty_client)
 
@@ -148,7 +149,7 @@ def measure_midi_flood(progress: Progress) -> Measured:
                 f"median {flood['callback_us'][0] / (BUFFER_FRAMES / SAMPLE_RATE_HZ * 1e6):.3f} of the block"),
             Row("The flood's largest queue in the controller process / its growth in memory over the minute",
                 f"{flood['inbox_peak']} messages / {flood['rss_growth_kb']} KiB",
-                f"the queue's bound: {2048} messages", "bounded"),
+                f"the queue's bound: {INBOX_SIZE} messages", "bounded"),
             Row("Control changes the flood sent to the app / a pad hit sent mid-flood",
                 f"{flood['applied']} / {flood['pad_onsets']} onset", "no control in the flood; one hit", "-"),
             Row(f"MIDI clock out: each of {clock['ticks']} ticks against the {CLOCK_BPM:g} BPM grid "
