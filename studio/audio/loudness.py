@@ -29,7 +29,7 @@ RELATIVE_GATE_LU = -10.0
 
 def integrated_loudness_lufs(samples: np.ndarray, sample_rate: int) -> float:
     """Integrated loudness of (frames, channels) float samples; -inf for silence or under 0.4 s."""
-    return _loudness_of_steps(_k_weighted_step_energy(samples.reshape(len(samples), -1), sample_rate), sample_rate)
+    return loudness_of_steps(_k_weighted_step_energy(samples.reshape(len(samples), -1), sample_rate), sample_rate)
 
 
 def k_weighted_energy(samples: np.ndarray, sample_rate: int) -> np.ndarray:
@@ -48,7 +48,7 @@ def loudness_of_energy(frame_energy: np.ndarray, sample_rate: int) -> float:
     step = round(STEP_S * sample_rate)
     steps = len(frame_energy) // step
     step_energy = frame_energy[:steps * step].reshape(steps, step).sum(axis=1, dtype=np.float64)
-    return _loudness_of_steps(step_energy, sample_rate)
+    return loudness_of_steps(step_energy, sample_rate)
 
 
 def gated_loudness_lufs(block_power: np.ndarray) -> float:
@@ -63,7 +63,8 @@ def gated_loudness_lufs(block_power: np.ndarray) -> float:
     return -0.691 + 10.0 * math.log10(kept.mean()) if len(kept) else -math.inf
 
 
-def _loudness_of_steps(step_energy: np.ndarray, sample_rate: int) -> float:
+def loudness_of_steps(step_energy: np.ndarray, sample_rate: int) -> float:
+    """Integrated loudness from each 100 ms step's K-weighted energy (summed over its frames and channels)."""
     if len(step_energy) < STEPS_PER_BLOCK:
         return -math.inf
     step = round(STEP_S * sample_rate)

@@ -30,6 +30,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Protocol, runtime_checkable
 
 import mutagen
 import numpy as np
@@ -59,6 +60,7 @@ _FFMPEG_OUTPUT = {
 }
 _BYTES_PER_SECOND = {"mp3-192": 24_000, "mp3-320": 40_000, "ogg": 32_000, "m4a": 33_000}  # a little over
 CHUNK_FRAMES = 16384  # about a third of a second: how often a cancel is seen
+PIPE_BYTES = 1 << 20
 MIN_FREE_BYTES = 1024 * 1024  # never fill a disk to its last byte: the tablet needs room too
 FINISH_TIMEOUT_S = 120.0  # ffmpeg's flush and M4A's "faststart" rewrite after the last chunk; for a wedged ffmpeg
 _DISK_FULL = (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC))
@@ -135,10 +137,33 @@ def check_out_dir(path: str | os.PathLike, needed_bytes: int = 0) -> Path:
     return folder
 
 
-def write_audio(audio: np.ndarray, sample_rate: int, path: str | os.PathLike, fmt: str,
+@runtime_checkable
+class ChunkedAudio(Protocol):
+    """Audio made as it is read, a piece at a time (the export's mastered mix: the mix with its
+    gain applied as it goes, never held whole)."""
+    shape: tuple[int, int]  # (frames, channels)
+
+    def chunk(self, first: int, last: int) -> np.ndarray:
+        """Frames first..last: float32 (last - first, channels)."""
+
+
+class _WholeAudio:
+    """An array in memory, read as ChunkedAudio; mono (frames,) is one channel."""
+
+    def __init__(self, audio: np.ndarray):
+        self.audio = np.asarray(audio, dtype=np.float32)
+        if self.audio.ndim == 1:
+            self.audio = self.audio[:, np.newaxis]
+        self.shape = self.audio.shape
+
+    def chunk(self, first: int, last: int) -> np.ndarray:
+        return self.audio[first:last]
+
+
+def write_audio(audio: np.ndarray | ChunkedAudio, sample_rate: int, path: str | os.PathLike, fmt: str,
                 tags: Tags | None = None, cancel: Cancel | None = None, overwrite: bool = False,
                 progress: Progress | None = None, ready: Callable[[], None] | None = None) -> Path:
-    """Write audio (float32, (frames, channels) or (frames,) for mono) to path as fmt, with tags.
+    """Write audio (float32, (frames, channels) or (frames,) for mono, or ChunkedAudio) to path as fmt, with tags.
 
     ready(), when given, is called once the file is whole, before it takes its final name: an
     exception from it leaves nothing behind and is raised from here (the export checks the
@@ -153,13 +178,11 @@ def write_audio(audio: np.ndarray, sample_rate: int, path: str | os.PathLike, fm
     _check_format(fmt)
     if path.suffix.lower() != _EXTENSIONS[fmt]:
         raise ValueError(f"path must end in {_EXTENSIONS[fmt]} for {fmt}, got {path.name!r}")
-    samples = np.asarray(audio, dtype=np.float32)
-    if samples.ndim == 1:
-        samples = samples[:, np.newaxis]
-    if samples.ndim != 2 or not 1 <= samples.shape[1] <= 8 or len(samples) == 0:
+    samples = audio if isinstance(audio, ChunkedAudio) else _WholeAudio(audio)
+    if len(samples.shape) != 2 or not 1 <= samples.shape[1] <= 8 or samples.shape[0] == 0:
         raise ValueError(f"audio must be (frames, channels) with 1..8 channels and some frames, got {samples.shape}")
     cover_bytes = len(check_cover(tags.cover_path)[0]) if tags.cover_path else 0  # before any encoding
-    check_out_dir(path.parent, estimated_bytes(fmt, len(samples), samples.shape[1], sample_rate) + cover_bytes)
+    check_out_dir(path.parent, estimated_bytes(fmt, samples.shape[0], samples.shape[1], sample_rate) + cover_bytes)
     if not overwrite and os.path.lexists(path):
         raise _exists_error(path)
     tmp = path.with_name(f".{path.stem}.partial{path.suffix}")
@@ -189,7 +212,7 @@ def write_audio(audio: np.ndarray, sample_rate: int, path: str | os.PathLike, fm
     return path
 
 
-def _write_with_soundfile(samples: np.ndarray, sample_rate: int, tmp: Path, fmt: str,
+def _write_with_soundfile(samples: ChunkedAudio, sample_rate: int, tmp: Path, fmt: str,
                           cancel: Cancel | None, progress: Progress | None) -> None:
     container, subtype = _SOUNDFILE[fmt]
     # libsndfile reports a failed write as "System error." with no errno: writing through a Python file
@@ -198,14 +221,15 @@ def _write_with_soundfile(samples: np.ndarray, sample_rate: int, tmp: Path, fmt:
         file = _ErrorKeepingFile(raw)
         try:
             with soundfile.SoundFile(file, "w", sample_rate, samples.shape[1], subtype, format=container) as sound:
-                for first in range(0, len(samples), CHUNK_FRAMES):
+                frames = samples.shape[0]
+                for first in range(0, frames, CHUNK_FRAMES):
                     _check_cancel(cancel)
                     # libsndfile wraps floats beyond full scale round to the other sign: clip first
-                    sound.write(np.clip(samples[first:first + CHUNK_FRAMES], -1.0, 1.0))
+                    sound.write(np.clip(samples.chunk(first, min(frames, first + CHUNK_FRAMES)), -1.0, 1.0))
                     if file.error is not None:
                         raise file.error
                     if progress is not None:
-                        progress(min(first + CHUNK_FRAMES, len(samples)) / len(samples) * 0.99)
+                        progress(min(first + CHUNK_FRAMES, frames) / frames * 0.99)
         except (soundfile.SoundFileError, AssertionError) as error:  # soundfile asserts on a short write
             if file.error is not None:
                 raise file.error from error
@@ -244,7 +268,7 @@ class _ErrorKeepingFile:
         return self.raw.tell()
 
 
-def _write_with_ffmpeg(samples: np.ndarray, sample_rate: int, tmp: Path, fmt: str, cancel: Cancel | None,
+def _write_with_ffmpeg(samples: ChunkedAudio, sample_rate: int, tmp: Path, fmt: str, cancel: Cancel | None,
                        progress: Progress | None, shown: str) -> None:
     ffmpeg = shutil.which("ffmpeg")
     if ffmpeg is None:
@@ -257,15 +281,17 @@ def _write_with_ffmpeg(samples: np.ndarray, sample_rate: int, tmp: Path, fmt: st
     with tempfile.TemporaryFile() as said:
         process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=said)
         try:
-            for first in range(0, len(samples), CHUNK_FRAMES):
+            _widen_pipe(process.stdin)
+            frames = samples.shape[0]
+            for first in range(0, frames, CHUNK_FRAMES):
                 _check_cancel(cancel)
-                chunk = np.clip(samples[first:first + CHUNK_FRAMES], -1.0, 1.0).astype("<f4")
+                chunk = np.clip(samples.chunk(first, min(frames, first + CHUNK_FRAMES)), -1.0, 1.0).astype("<f4")
                 try:
                     process.stdin.write(chunk.tobytes())
                 except BrokenPipeError:  # ffmpeg stopped (a full disk...): its messages say why
                     break
                 if progress is not None:
-                    progress(min(first + CHUNK_FRAMES, len(samples)) / len(samples) * 0.95)
+                    progress(min(first + CHUNK_FRAMES, frames) / frames * 0.95)
             with contextlib.suppress(BrokenPipeError):
                 process.stdin.close()
             deadline = time.monotonic() + FINISH_TIMEOUT_S
@@ -291,6 +317,15 @@ def _write_with_ffmpeg(samples: np.ndarray, sample_rate: int, tmp: Path, fmt: st
     if process.returncode != 0 or re.search(r"Error (writing|closing)", words):
         last_line = (words.strip().splitlines() or [f"exit code {process.returncode}"])[-1]
         raise ExportError(f"{shown} could not be saved as {FORMAT_LABELS[fmt]} (the encoder said: {last_line}).")
+
+
+def _widen_pipe(pipe) -> None:
+    """Let the pipe to the encoder hold a megabyte (Linux; 64 KiB by default), so that the
+    encoder always has samples waiting while the next ones are being made."""
+    with contextlib.suppress(ImportError, AttributeError, OSError):
+        import fcntl
+
+        fcntl.fcntl(pipe.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
 
 
 def _check_cancel(cancel: Cancel | None) -> None:

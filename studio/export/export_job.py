@@ -25,12 +25,16 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
+import numpy as np
+
 from studio.export.audio_files import (
     FORMATS, LOSSY_FORMATS, Tags, check_out_dir, estimated_bytes, extension_of, safe_file_name, write_audio,
 )
 from studio.export.errors import ExportCancelled, ExportError, ExportFileExists
-from studio.export.mastering import CHECK_TRIES, Mastered, fit, import_filters_in_background, lowered, measure
-from studio.export.mixdown import STEPS_PER_BAR, mixdown
+from studio.export.mastering import (
+    CHECK_TRIES, GainPlan, PlannedAudio, analyse, import_filters_in_background, lowered, measure_planned, plan_gain,
+)
+from studio.export.mixdown import STEPS_PER_BAR, Mixdown, mixdown
 from studio.export.song import Song, clip_bars
 
 LOSSLESS_CEILING_DBTP = -1.0
@@ -123,31 +127,33 @@ def export_song(song: Song, out_dir: str | os.PathLike, options: ExportOptions |
 
     import_filters_in_background()  # ready by the time the mix is
     mixed = mixdown(song, options.sample_rate, report(0.0, MIXDOWN_SHARE), cancel, stems=options.stems)
+    if progress:
+        progress(MIXDOWN_SHARE, "Measuring the loudness")
+    analysis = analyse(mixed.mix, options.sample_rate, cancel)
     ceiling_dbtp = ceiling_for(options.format)
     aim_lower_db = 0.0
     for attempt in range(CHECK_TRIES):
-        mastered = fit(mixed.mix, mixed.stems, options.sample_rate, target_lufs, ceiling_dbtp,
-                       report(MIXDOWN_SHARE, MASTERING_SHARE), cancel, aim_lower_db)
+        plan = plan_gain(analysis, options.sample_rate, target_lufs, ceiling_dbtp,
+                         report(MIXDOWN_SHARE, MASTERING_SHARE), cancel, aim_lower_db)
         if attempt == CHECK_TRIES - 1:  # never seen: measure, and turn it all down if still over
-            mastered.lufs, mastered.true_peak_dbtp = measure(mastered.mix, options.sample_rate, cancel)
-            if mastered.true_peak_dbtp > ceiling_dbtp:
-                mastered = lowered(mastered, ceiling_dbtp, options.sample_rate)
-            _write_files(song, mastered, mix_path, stem_paths, midi_path, options, tags, progress, cancel)
+            plan.lufs, plan.true_peak_dbtp = measure_planned(mixed.mix, plan, options.sample_rate, cancel)
+            if plan.true_peak_dbtp > ceiling_dbtp:
+                plan = lowered(plan, mixed.mix, ceiling_dbtp, options.sample_rate)
+            _write_files(song, mixed, plan, mix_path, stem_paths, midi_path, options, tags, progress, cancel)
             break
-        check = _MixCheck(mastered, options.sample_rate, ceiling_dbtp)
+        check = _MixCheck(mixed.mix, plan, options.sample_rate, ceiling_dbtp)
         try:
-            _write_files(song, mastered, mix_path, stem_paths, midi_path, options, tags, progress, cancel,
+            _write_files(song, mixed, plan, mix_path, stem_paths, midi_path, options, tags, progress, cancel,
                          check.passed)
             break
         except _PeakOver as over:
             aim_lower_db += over.peak_dbtp - ceiling_dbtp + 0.01
         finally:
             check.stop()
-    del mixed
     if progress:
         progress(1.0, "Done")
-    return ExportResult(mix_path, [path for _, path in stem_paths], midi_path, mastered.lufs,
-                        mastered.true_peak_dbtp, len(mastered.mix) / options.sample_rate, mastered.notes)
+    return ExportResult(mix_path, [path for _, path in stem_paths], midi_path, plan.lufs,
+                        plan.true_peak_dbtp, plan.frames / options.sample_rate, plan.notes)
 
 
 class _PeakOver(Exception):
@@ -160,43 +166,46 @@ class _PeakOver(Exception):
 
 class _MixCheck:
     """The mastered mix measured exactly (loudness and true peak) on a thread of its own, while
-    the encoder works on it: the mix takes its final name only once it has passed."""
+    the encoder works on it: the mix takes its final name only once it has passed. The check
+    applies the gain to the mix itself, a minute at a time (measure_planned), as the writer does."""
 
-    def __init__(self, mastered: Mastered, sample_rate: int, ceiling_dbtp: float):
-        self._mastered, self._ceiling_dbtp = mastered, ceiling_dbtp
+    def __init__(self, mix: np.ndarray, plan: GainPlan, sample_rate: int, ceiling_dbtp: float):
+        self._plan, self._ceiling_dbtp = plan, ceiling_dbtp
         self._stopped = threading.Event()
         self._error: BaseException | None = None
         self._measured: tuple[float, float] | None = None
-        self._thread = threading.Thread(target=self._run, args=(sample_rate,), name="export check", daemon=True)
+        self._thread = threading.Thread(target=self._run, args=(mix, sample_rate), name="export check", daemon=True)
         self._thread.start()
 
-    def _run(self, sample_rate: int) -> None:
+    def _run(self, mix: np.ndarray, sample_rate: int) -> None:
         try:
-            self._measured = measure(self._mastered.mix, sample_rate, self._stopped.is_set)
+            self._measured = measure_planned(mix, self._plan, sample_rate, self._stopped.is_set)
         except BaseException as error:  # raised on the export's own thread, from passed()
             self._error = error
 
     def passed(self) -> None:
-        """Wait for the measure; the mastered mix gets the measured loudness and true peak, or _PeakOver."""
+        """Wait for the measure; the plan gets the measured loudness and true peak, or _PeakOver."""
         self._thread.join()
         if self._error is not None:
             raise self._error
         lufs, peak_dbtp = self._measured
         if math.isfinite(lufs) and peak_dbtp > self._ceiling_dbtp:
             raise _PeakOver(peak_dbtp)
-        self._mastered.lufs, self._mastered.true_peak_dbtp = lufs, peak_dbtp
+        self._plan.lufs, self._plan.true_peak_dbtp = lufs, peak_dbtp
 
     def stop(self) -> None:
         self._stopped.set()
         self._thread.join()
 
 
-def _write_files(song: Song, mastered: Mastered, mix_path: Path, stem_paths: list[tuple[str, Path]],
+def _write_files(song: Song, mixed: Mixdown, plan: GainPlan, mix_path: Path, stem_paths: list[tuple[str, Path]],
                  midi_path: Path | None, options: ExportOptions, tags: Tags, progress: Progress | None,
                  cancel: Cancel | None, mix_ready: Callable[[], None] | None = None) -> None:
-    """The mix (taking its name once mix_ready() allows), the stems and the MIDI file; all or
-    nothing: after any error or cancel, the files this export made are taken away again."""
-    files = [(mix_path, mastered.mix)] + [(path, audio) for (_, path), (_, audio) in zip(stem_paths, mastered.stems)]
+    """The mix (taking its name once mix_ready() allows), the stems and the MIDI file, each with
+    the plan's gain applied as it is written; all or nothing: after any error or cancel, the
+    files this export made are taken away again."""
+    files = [(mix_path, PlannedAudio(mixed.mix, plan))] + [
+        (path, PlannedAudio(audio, plan)) for (_, path), (_, audio) in zip(stem_paths, mixed.stems)]
     needed = sum(estimated_bytes(options.format, len(audio), 2, options.sample_rate) for _, audio in files)
     check_out_dir(mix_path.parent, needed)
     written: list[Path] = []

@@ -26,11 +26,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from studio.audio.loudness import k_weighted_energy, loudness_of_energy
+from studio.audio.loudness import CHUNK_STEPS, STEP_S, loudness_of_steps, k_weighted_energy, loudness_of_energy
 from studio.export.errors import ExportCancelled
 
 LOOKAHEAD_S = 0.005  # the limiter's attack, and how far ahead it looks
@@ -60,6 +60,7 @@ TRUE_PEAK_PHASES = np.array([
 TRUE_PEAK_TAPS = TRUE_PEAK_PHASES.shape[1]
 # Output frame m of the filter interpolates between input frames m - 6 and m - 5 (its delay is 5.875 frames).
 TRUE_PEAK_DELAY = TRUE_PEAK_TAPS // 2
+_TRUE_PEAK_PROTOTYPE = TRUE_PEAK_PHASES.T.reshape(-1).astype(np.float32)  # the 48 taps, phases interleaved
 
 Progress = Callable[[float, str], None]
 Cancel = Callable[[], bool]
@@ -104,36 +105,86 @@ def _energy(audio: np.ndarray, sample_rate: int) -> np.ndarray:
     return np.concatenate([energy, np.zeros(short, np.float32)]) if short > 0 else energy
 
 
-def peak_envelope(audio: np.ndarray, cancel: Cancel | None = None) -> np.ndarray:
+def peak_envelope(audio: np.ndarray, cancel: Cancel | None = None, threads: int = 1) -> np.ndarray:
     """The true peak near each frame (4x oversampled, both channels): float32 (frames,).
 
-    Frame n gets the highest of its own samples and of the oversampled values on either side of it."""
-    from scipy.signal import upfirdn
-
-    prototype = TRUE_PEAK_PHASES.T.reshape(-1).astype(np.float32)  # the 48 taps, phases interleaved
-    channels = np.ascontiguousarray(np.asarray(audio, dtype=np.float32).reshape(len(audio), -1).T)
+    Frame n gets the highest of its own samples and of the oversampled values on either side of it.
+    threads > 1 shares the work out (the filter lets go of the interpreter lock as it runs)."""
+    channels = _channels(audio)
     frames = channels.shape[1]
     between = np.zeros(frames + 1, np.float32)  # between[n]: the highest value between frames n - 1 and n
-    for start in range(0, frames + TRUE_PEAK_DELAY, CHUNK_FRAMES):
-        if cancel is not None and cancel():
-            raise ExportCancelled()
-        end = min(frames + TRUE_PEAK_DELAY, start + CHUNK_FRAMES)
-        lo = max(0, start - TRUE_PEAK_TAPS)
-        up = upfirdn(prototype, channels[:, lo:min(frames, end)], OVERSAMPLING, axis=1)
-        up = np.abs(up[:, (start - lo) * OVERSAMPLING:(end - lo) * OVERSAMPLING])
-        both = np.maximum(up[0], up[1]) if len(up) == 2 else np.max(up, axis=0)
-        phases = [both[phase::OVERSAMPLING] for phase in range(OVERSAMPLING)]  # numpy is slow along short axes
-        loudest = np.maximum(np.maximum(phases[0], phases[1]), np.maximum(phases[2], phases[3]))
-        first = start - TRUE_PEAK_DELAY + 1  # output frame m lies between input frames m - 6 and m - 5
-        keep = slice(max(0, -first), min(len(loudest), frames + 1 - first))
-        between[first + keep.start:first + keep.stop] = loudest[keep]
+    chunks = list(range(0, frames + TRUE_PEAK_DELAY, CHUNK_FRAMES))
+    parts = [chunks[part::threads] for part in range(threads)]  # interleaved: each part gets loud and quiet bits
+
+    def fill(starts: list[int]) -> None:
+        for start in starts:
+            if cancel is not None and cancel():
+                raise ExportCancelled()
+            end = min(frames + TRUE_PEAK_DELAY, start + CHUNK_FRAMES)
+            first, loudest = _oversampled_loudest(channels, 0, frames, start, end)
+            between[first:first + len(loudest)] = loudest  # parts write apart: no two chunks share a frame
+
+    _run_parts(fill, parts)
     envelope = np.maximum(between[:-1], between[1:])
     np.maximum(envelope, np.max(np.abs(channels), axis=0), out=envelope)
     return envelope
 
 
+def _channels(audio: np.ndarray) -> np.ndarray:
+    """(channels, frames) float32, each channel's frames together (the filters run along them)."""
+    return np.ascontiguousarray(np.asarray(audio, dtype=np.float32).reshape(len(audio), -1).T)
+
+
+def _oversampled_loudest(channels: np.ndarray, base: int, frames: int, start: int,
+                         end: int) -> tuple[int, np.ndarray]:
+    """(n, values): values[i] is the highest 4x-oversampled value between frames n + i - 1 and
+    n + i, over all channels, for the filter's output frames start..end (0 <= start < end <=
+    frames + TRUE_PEAK_DELAY; only values for n + i in 0..frames are given).
+
+    channels holds the song's frames base.. (its frames from start - TRUE_PEAK_TAPS up to end,
+    or to the song's end, are needed); frames is the song's length."""
+    from scipy.signal import upfirdn
+
+    lo = max(0, start - TRUE_PEAK_TAPS)
+    window = channels[:, lo - base:min(frames, end) - base]
+    up = upfirdn(_TRUE_PEAK_PROTOTYPE, window, OVERSAMPLING, axis=1)
+    up = np.abs(up[:, (start - lo) * OVERSAMPLING:(end - lo) * OVERSAMPLING])
+    both = np.maximum(up[0], up[1]) if len(up) == 2 else np.max(up, axis=0)
+    phases = [both[phase::OVERSAMPLING] for phase in range(OVERSAMPLING)]  # numpy is slow along short axes
+    loudest = np.maximum(np.maximum(phases[0], phases[1]), np.maximum(phases[2], phases[3]))
+    first = start - TRUE_PEAK_DELAY + 1  # output frame m lies between input frames m - 6 and m - 5
+    keep = slice(max(0, -first), min(len(loudest), frames + 1 - first))
+    return first + keep.start, loudest[keep]
+
+
+def _run_parts(work: Callable[[list], None], parts: list[list]) -> None:
+    """work(part) for each part, on threads of their own past the first; the first error is raised."""
+    import threading
+
+    errors: list[BaseException] = []
+
+    def run(part: list) -> None:
+        try:
+            work(part)
+        except BaseException as error:  # raised on the caller's thread below
+            errors.append(error)
+
+    threads = [threading.Thread(target=run, args=(part,), name="mastering", daemon=True) for part in parts[1:]]
+    for thread in threads:
+        thread.start()
+    run(parts[0])
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
+
+
 def true_peak_dbtp(audio: np.ndarray, cancel: Cancel | None = None) -> float:
     peak = float(np.max(peak_envelope(audio, cancel))) if len(audio) else 0.0
+    return _dbtp(peak)
+
+
+def _dbtp(peak: float) -> float:
     return 20 * math.log10(peak) if peak > 0 else -math.inf
 
 
@@ -142,25 +193,60 @@ def measure(audio: np.ndarray, sample_rate: int, cancel: Cancel | None = None) -
     return integrated_lufs(audio, sample_rate), true_peak_dbtp(audio, cancel)
 
 
+def measure_planned(audio: np.ndarray, plan: GainPlan, sample_rate: int,
+                    cancel: Cancel | None = None) -> tuple[float, float]:
+    """measure() of the audio with the plan's gain applied, made a minute at a time (never the
+    whole mastered song in memory). The same figures as measure(plan.apply(audio)): the loudness
+    filters start afresh each minute there too (studio.audio.loudness)."""
+    frames = len(audio)
+    minute = CHUNK_STEPS * round(STEP_S * sample_rate)  # as k_weighted_energy's minutes
+    energy = np.zeros(frames, np.float32)
+    peak = 0.0
+    for first in range(0, frames, minute):
+        if cancel is not None and cancel():
+            raise ExportCancelled()
+        last = min(frames, first + minute)
+        lead = min(first, TRUE_PEAK_TAPS)  # the filter's view back into the minute before
+        channels = _channels(plan.apply(audio, first - lead, last))
+        energy[first:last] = k_weighted_energy(channels[:, lead:].T, sample_rate)
+        peak = max(peak, float(np.max(np.abs(channels[:, lead:]))))
+        end = last + TRUE_PEAK_DELAY if last == frames else last
+        for start in range(first, end, CHUNK_FRAMES):
+            _, loudest = _oversampled_loudest(channels, first - lead, frames, start, min(end, start + CHUNK_FRAMES))
+            if len(loudest):
+                peak = max(peak, float(np.max(loudest)))
+    short = round(MIN_LOUDNESS_S * sample_rate) - frames
+    if short > 0:
+        energy = np.concatenate([energy, np.zeros(short, np.float32)])
+    return loudness_of_energy(energy, sample_rate), _dbtp(peak)
+
+
 def limiter_gain(peaks: np.ndarray, ceiling: float, sample_rate: int) -> np.ndarray:
     """The gain (0..1, float32 per frame) that keeps peaks * gain at or under ceiling, dipping
-    smoothly ahead of each peak.
+    smoothly ahead of each peak (peaks: one per frame; see limiter_knots)."""
+    frames = len(peaks)
+    block_peaks = np.maximum.reduceat(peaks, np.arange(0, frames, BLOCK_FRAMES)) if frames else peaks
+    knots = limiter_knots(block_peaks, ceiling, sample_rate)
+    return np.interp(np.arange(frames), np.arange(len(knots)) * BLOCK_FRAMES, knots).astype(np.float32)
 
-    Worked out per block of BLOCK_FRAMES (the curve is far slower than that): each block needs at
-    most ceiling / its highest peak. That need is held from one block before to the look-ahead
-    before it (a moving minimum), let go over RELEASE_S (an exponential in dB, computed for all
-    blocks at once), then smoothed with a moving average as long as the look-ahead. An average of
-    values that are all at or under a block's need is under it too, at that block's start and at
-    the next block's, so the straight line between the two, which the frames follow, is as well.
+
+def limiter_knots(block_peaks: np.ndarray, ceiling: float, sample_rate: int) -> np.ndarray:
+    """The limiter's gain at the first frame of each block of BLOCK_FRAMES (float64), given each
+    block's highest peak; the frames between follow the straight line to the next block's.
+
+    Each block needs at most ceiling / its highest peak. That need is held from one block before
+    to the look-ahead before it (a moving minimum), let go over RELEASE_S (an exponential in dB,
+    computed for all blocks at once), then smoothed with a moving average as long as the
+    look-ahead. An average of values that are all at or under a block's need is under it too,
+    at that block's start and at the next block's, so the straight line between the two, which
+    the frames follow, is as well.
     """
     from scipy.ndimage import minimum_filter1d
 
-    frames = len(peaks)
-    block_peaks = np.maximum.reduceat(peaks, np.arange(0, frames, BLOCK_FRAMES)) if frames else peaks
     with np.errstate(divide="ignore"):
-        need = np.minimum(1.0, ceiling / block_peaks)
+        need = np.minimum(1.0, ceiling / block_peaks.astype(np.float64))
     if np.all(need >= 1.0):
-        return np.ones(frames, np.float32)
+        return np.ones(len(block_peaks))
     ahead = max(1, math.ceil(LOOKAHEAD_S * sample_rate / BLOCK_FRAMES))
     # Block b takes the least need of blocks b - 1 .. b + ahead - 1.
     held = minimum_filter1d(need, size=ahead + 1, origin=1 - (ahead + 1) // 2, mode="nearest")
@@ -177,75 +263,217 @@ def limiter_gain(peaks: np.ndarray, ceiling: float, sample_rate: int) -> np.ndar
     # first block's gain, so a peak on the very first frame is cut as fully as any other.
     padded = np.concatenate([np.full(ahead - 1, gain[0]), gain])
     sums = np.cumsum(np.concatenate([[0.0], padded]))
-    smoothed = (sums[ahead:] - sums[:-ahead]) / ahead
-    return np.interp(np.arange(frames), index * BLOCK_FRAMES, smoothed).astype(np.float32)
+    return (sums[ahead:] - sums[:-ahead]) / ahead
 
 
-def fit(mix: np.ndarray, stems: list[tuple[str, np.ndarray]], sample_rate: int, target_lufs: float = -14.0,
-        ceiling_dbtp: float = -1.0, progress: Progress | None = None, cancel: Cancel | None = None,
-        aim_lower_db: float = 0.0) -> Mastered:
-    """The gain curve that brings the mix to target_lufs with its true peak under ceiling_dbtp
-    (aim_lower_db further under it), applied; lufs and true_peak_dbtp are estimates (see the notes)."""
+# ---- the gain: found from the mix's analysis, applied a piece at a time --------------------------
+
+@dataclass
+class MixAnalysis:
+    """What fit() needs of a mix, found once: its loudness filters' energy and its true peaks."""
+    frames: int
+    energy: np.ndarray  # float32: each frame's K-weighted square (k_weighted_energy), with silence after a short song
+    peaks: np.ndarray  # float32 (frames,): peak_envelope()
+    block_peaks: np.ndarray  # float32: the highest of peaks in each block of BLOCK_FRAMES
+    # For each block of energy: the sums of energy times (1 - t)^2, 2 t (1 - t) and t^2, t running
+    # 0..1 across the block. A gain drawn straight from g0 to g1 over the block turns its energy
+    # into g0^2 A + g0 g1 B + g1^2 C: the loudness of a gain curve, at the cost of the blocks only.
+    moments: np.ndarray | None  # float64 (blocks, 3); None when a loudness step is not whole blocks
+
+
+def analyse(mix: np.ndarray, sample_rate: int, cancel: Cancel | None = None, threads: int = 2) -> MixAnalysis:
+    """The mix's energy and true peaks, worked out on `threads` threads at once (the filters let
+    go of the interpreter lock as they run: two cores take about half the time)."""
+    mix = np.asarray(mix, dtype=np.float32)
+    found: dict[str, np.ndarray] = {}
+
+    def energy(_: list) -> None:
+        found["energy"] = _energy(mix, sample_rate)
+
+    def peaks(_: list) -> None:
+        found["peaks"] = peak_envelope(mix, cancel, max(1, threads - 1))
+
+    _run_parts(lambda part: part[0](part), [[peaks], [energy]] if threads > 1 else [[peaks]])
+    if threads <= 1:
+        energy([])
+    frames = len(mix)
+    block_peaks = np.maximum.reduceat(found["peaks"], np.arange(0, frames, BLOCK_FRAMES)) if frames else found["peaks"]
+    return MixAnalysis(frames, found["energy"], found["peaks"], block_peaks, _moments(found["energy"], sample_rate))
+
+
+def _moments(energy: np.ndarray, sample_rate: int) -> np.ndarray | None:
+    if round(STEP_S * sample_rate) % BLOCK_FRAMES:
+        return None  # 44.1 kHz: a 100 ms step is not whole blocks; the gain is then drawn frame by frame
+    whole = np.zeros(math.ceil(len(energy) / BLOCK_FRAMES) * BLOCK_FRAMES, np.float32)
+    whole[:len(energy)] = energy
+    t = np.arange(BLOCK_FRAMES) / BLOCK_FRAMES
+    weights = np.stack([(1 - t) ** 2, 2 * t * (1 - t), t ** 2], axis=1).astype(np.float32)
+    return (whole.reshape(-1, BLOCK_FRAMES) @ weights).astype(np.float64)
+
+
+@dataclass
+class GainPlan:
+    """The gain for every frame of a song: one gain times the limiter's, drawn straight between
+    knots BLOCK_FRAMES apart. Applied a piece at a time (apply), so the mastered song is never
+    held whole beside the mix."""
+    knots: np.ndarray  # float64: the gain at frames 0, BLOCK_FRAMES, 2 * BLOCK_FRAMES...
+    frames: int
+    lufs: float  # of the result: an estimate from fit(), measured by measure_planned()
+    true_peak_dbtp: float
+    gain_db: float  # the gain before limiting
+    limited_db: float  # the most the limiter took off at any moment
+    notes: list[str] = field(default_factory=list)
+
+    def curve(self, first: int, last: int) -> np.ndarray:
+        """The gain of frames first..last (float32)."""
+        lo = max(0, first // BLOCK_FRAMES)
+        hi = min(len(self.knots), last // BLOCK_FRAMES + 2)
+        return np.interp(np.arange(first, last), np.arange(lo, hi) * BLOCK_FRAMES,
+                         self.knots[lo:hi]).astype(np.float32)
+
+    def apply(self, audio: np.ndarray, first: int = 0, last: int | None = None) -> np.ndarray:
+        """audio[first:last] with the gain applied: a new float32 array."""
+        last = len(audio) if last is None else last
+        return np.asarray(audio[first:last], np.float32) * self.curve(first, last)[:, None]
+
+    def lowered(self, factor: float) -> GainPlan:
+        return replace(self, knots=self.knots * factor)
+
+
+class PlannedAudio:
+    """A mix or stem with a GainPlan applied as it is read, a piece at a time (for write_audio)."""
+
+    def __init__(self, audio: np.ndarray, plan: GainPlan):
+        self.audio, self.plan = audio, plan
+        self.shape = audio.shape
+
+    def __len__(self) -> int:
+        return len(self.audio)
+
+    def chunk(self, first: int, last: int) -> np.ndarray:
+        return self.plan.apply(self.audio, first, last)
+
+
+def plan_gain(analysis: MixAnalysis, sample_rate: int, target_lufs: float = -14.0, ceiling_dbtp: float = -1.0,
+              progress: Progress | None = None, cancel: Cancel | None = None, aim_lower_db: float = 0.0) -> GainPlan:
+    """The gain that brings the mix to target_lufs with its true peak under ceiling_dbtp
+    (aim_lower_db further under it); lufs and true_peak_dbtp are estimates (see the notes)."""
     def step(fraction: float, words: str) -> None:
         if cancel is not None and cancel():
             raise ExportCancelled()
         if progress is not None:
             progress(fraction, words)
 
-    mix = np.asarray(mix, dtype=np.float32)
-    step(0.0, "Measuring the loudness")
-    energy = _energy(mix, sample_rate)
-    loudness = loudness_of_energy(energy, sample_rate)
-    if not math.isfinite(loudness) or not np.any(mix):
-        return Mastered(mix, stems, -math.inf, -math.inf, 0.0, 0.0,
-                        ["The song is silent, so it was exported as silence."], np.ones(len(mix), np.float32))
+    frames = analysis.frames
+    step(0.0, "Setting the loudness")
+    loudness = loudness_of_energy(analysis.energy, sample_rate)
+    blocks = math.ceil(frames / BLOCK_FRAMES)
+    if not math.isfinite(loudness) or not np.any(analysis.block_peaks):
+        return GainPlan(np.ones(blocks), frames, -math.inf, -math.inf, 0.0, 0.0,
+                        ["The song is silent, so it was exported as silence."])
     notes = []
     gain_db = target_lufs - loudness
     if gain_db > MAX_GAIN_DB:
         gain_db = MAX_GAIN_DB
         notes.append(f"The song is very quiet: it was raised by {MAX_GAIN_DB:.0f} dB, the most allowed, "
                      f"and is still under {target_lufs:g} LUFS.")
-    step(0.1, "Finding the peaks")
-    peaks = peak_envelope(mix, cancel)
     ceiling = 10.0 ** ((ceiling_dbtp - LIMITER_MARGIN_DB - aim_lower_db) / 20.0)
     for attempt in range(MAX_PASSES):
-        step(0.4 + 0.5 * attempt / MAX_PASSES, "Setting the loudness")
+        step(0.2 + 0.7 * attempt / MAX_PASSES, "Setting the loudness")
         scale = 10.0 ** (gain_db / 20.0)
-        curve = np.float32(scale) * limiter_gain(peaks * np.float32(scale), ceiling, sample_rate)
-        weighted = energy.copy()  # longer than the mix when the song is shorter than a block
-        weighted[:len(curve)] *= np.square(curve)
-        loudness = loudness_of_energy(weighted, sample_rate)
+        knots = scale * limiter_knots(analysis.block_peaks * scale, ceiling, sample_rate)
+        loudness = _loudness_with(analysis, knots, sample_rate)
         if abs(loudness - target_lufs) <= LOUDNESS_TOLERANCE_LU or gain_db >= MAX_GAIN_DB:
             break
         gain_db = min(MAX_GAIN_DB, gain_db + target_lufs - loudness)
-    peak = float(np.max(peaks * curve))
-    limited_db = float(-20.0 * np.log10(np.min(curve) / 10.0 ** (gain_db / 20.0)))
+    limited_db = float(-20.0 * np.log10(np.min(knots) / 10.0 ** (gain_db / 20.0)))
+    plan = GainPlan(knots, frames, loudness, _dbtp(_highest_peak(analysis, knots)), gain_db,
+                    max(0.0, limited_db), notes)
     step(1.0, "Loudness set")
-    return Mastered(mix * curve[:, None], [(name, np.asarray(stem, np.float32) * curve[:, None]) for name, stem in stems],
-                    loudness, 20 * math.log10(peak) if peak > 0 else -math.inf, gain_db, max(0.0, limited_db), notes,
-                    curve)
+    return plan
+
+
+def _loudness_with(analysis: MixAnalysis, knots: np.ndarray, sample_rate: int) -> float:
+    """The loudness of the mix with the gain drawn through knots (from the analysis's energy)."""
+    if analysis.moments is None:
+        curve = np.interp(np.arange(analysis.frames), np.arange(len(knots)) * BLOCK_FRAMES, knots)
+        weighted = analysis.energy.astype(np.float64)  # longer than the mix when the song is shorter than a block
+        weighted[:len(curve)] *= np.square(curve)
+        return loudness_of_energy(weighted, sample_rate)
+    moments = analysis.moments
+    g0 = np.full(len(moments), knots[-1])  # after the last knot the gain holds
+    g0[:len(knots)] = knots[:len(moments)]
+    g1 = np.append(g0[1:], g0[-1])
+    block_energy = g0 * g0 * moments[:, 0] + g0 * g1 * moments[:, 1] + g1 * g1 * moments[:, 2]
+    per_step = round(STEP_S * sample_rate) // BLOCK_FRAMES
+    steps = len(analysis.energy) // (per_step * BLOCK_FRAMES)
+    return loudness_of_steps(block_energy[:steps * per_step].reshape(steps, per_step).sum(axis=1), sample_rate)
+
+
+def _highest_peak(analysis: MixAnalysis, knots: np.ndarray) -> float:
+    """The highest of peaks times the gain curve, frame by frame, looked for only in the blocks
+    where it could be (a block's peak times the larger of its two knots bounds it from above)."""
+    block_peaks = analysis.block_peaks.astype(np.float64)
+    g0 = knots[:len(block_peaks)]
+    g1 = np.append(knots[1:], knots[-1])[:len(block_peaks)]
+    upper, lower = block_peaks * np.maximum(g0, g1), block_peaks * np.minimum(g0, g1)
+    best = 0.0
+    for block in np.flatnonzero(upper >= np.max(lower)):
+        first = block * BLOCK_FRAMES
+        last = min(analysis.frames, first + BLOCK_FRAMES)
+        curve = np.interp(np.arange(first, last), [first, first + BLOCK_FRAMES], [g0[block], g1[block]])
+        best = max(best, float(np.max(analysis.peaks[first:last] * curve)))
+    return best
+
+
+def fit(mix: np.ndarray, stems: list[tuple[str, np.ndarray]], sample_rate: int, target_lufs: float = -14.0,
+        ceiling_dbtp: float = -1.0, progress: Progress | None = None, cancel: Cancel | None = None,
+        aim_lower_db: float = 0.0, analysis: MixAnalysis | None = None) -> Mastered:
+    """plan_gain() applied to the mix and stems, whole; lufs and true_peak_dbtp are estimates."""
+    mix = np.asarray(mix, dtype=np.float32)
+    if analysis is None:
+        if progress is not None:
+            progress(0.0, "Measuring the loudness")
+        analysis = analyse(mix, sample_rate, cancel)
+    plan = plan_gain(analysis, sample_rate, target_lufs, ceiling_dbtp, progress, cancel, aim_lower_db)
+    return _applied(plan, mix, stems)
+
+
+def _applied(plan: GainPlan, mix: np.ndarray, stems: list[tuple[str, np.ndarray]]) -> Mastered:
+    return Mastered(plan.apply(mix), [(name, plan.apply(stem)) for name, stem in stems], plan.lufs,
+                    plan.true_peak_dbtp, plan.gain_db, plan.limited_db, list(plan.notes), plan.curve(0, len(mix)))
 
 
 def master(mix: np.ndarray, stems: list[tuple[str, np.ndarray]], sample_rate: int, target_lufs: float = -14.0,
            ceiling_dbtp: float = -1.0, progress: Progress | None = None, cancel: Cancel | None = None) -> Mastered:
     """Bring the mix to target_lufs with its true peak at or under ceiling_dbtp, measured (see the notes)."""
+    mix = np.asarray(mix, dtype=np.float32)
+    analysis = analyse(mix, sample_rate, cancel)
+    plan = checked_plan(mix, analysis, sample_rate, target_lufs, ceiling_dbtp, progress, cancel)
+    return _applied(plan, mix, stems)
+
+
+def checked_plan(mix: np.ndarray, analysis: MixAnalysis, sample_rate: int, target_lufs: float, ceiling_dbtp: float,
+                 progress: Progress | None = None, cancel: Cancel | None = None,
+                 measure_with: Callable | None = None) -> GainPlan:
+    """plan_gain(), its result measured (measure_planned); aiming lower in the rare case the
+    measure finds a peak over the ceiling, and at last turning it all down."""
+    measure_with = measure_with or measure_planned
     aim_lower_db = 0.0
     for _ in range(CHECK_TRIES):
-        mastered = fit(mix, stems, sample_rate, target_lufs, ceiling_dbtp, progress, cancel, aim_lower_db)
-        if not math.isfinite(mastered.lufs):  # silence
-            return mastered
-        mastered.lufs, mastered.true_peak_dbtp = measure(mastered.mix, sample_rate, cancel)
-        if mastered.true_peak_dbtp <= ceiling_dbtp:
-            return mastered
-        aim_lower_db += mastered.true_peak_dbtp - ceiling_dbtp + 0.01  # never seen: aim lower, measure again
-    return lowered(mastered, ceiling_dbtp, sample_rate)
+        plan = plan_gain(analysis, sample_rate, target_lufs, ceiling_dbtp, progress, cancel, aim_lower_db)
+        if not math.isfinite(plan.lufs):  # silence
+            return plan
+        plan.lufs, plan.true_peak_dbtp = measure_with(mix, plan, sample_rate, cancel)
+        if plan.true_peak_dbtp <= ceiling_dbtp:
+            return plan
+        aim_lower_db += plan.true_peak_dbtp - ceiling_dbtp + 0.01  # never seen: aim lower, measure again
+    return lowered(plan, mix, ceiling_dbtp, sample_rate, measure_with)
 
 
-def lowered(mastered: Mastered, ceiling_dbtp: float, sample_rate: int) -> Mastered:
+def lowered(plan: GainPlan, mix: np.ndarray, ceiling_dbtp: float, sample_rate: int,
+            measure_with: Callable | None = None) -> GainPlan:
     """The last resort (never seen): everything turned down until the peak is under; loudness gives way."""
-    factor = np.float32(10.0 ** ((ceiling_dbtp - mastered.true_peak_dbtp - 0.01) / 20.0))
-    mastered.mix = mastered.mix * factor
-    mastered.stems = [(name, stem * factor) for name, stem in mastered.stems]
-    mastered.curve = mastered.curve * factor
-    mastered.lufs, mastered.true_peak_dbtp = measure(mastered.mix, sample_rate)
-    return mastered
+    plan = plan.lowered(10.0 ** ((ceiling_dbtp - plan.true_peak_dbtp - 0.01) / 20.0))
+    plan.lufs, plan.true_peak_dbtp = (measure_with or measure_planned)(mix, plan, sample_rate)
+    return plan

@@ -37,6 +37,7 @@ from studio.export.song import (
 
 END_FADE_S = 0.02  # the tail's cut is a quick fade, never a click
 TAKE_CUT_S = 0.002  # as studio.mic.take_player: a trimmed edge is never a step
+ADD_CHUNK_FRAMES = 1 << 15
 FILE_WEIGHT = 0.05  # share of the work per frame of a take or sound file (pyo rendering is the slow part)
 
 Progress = Callable[[float, str], None]
@@ -115,23 +116,30 @@ def mixdown(song: Song, sample_rate: int = 48000, progress: Progress | None = No
     rendered_patterns: dict[tuple[str, int], np.ndarray] = {}
     mix = np.zeros((total_frames, 2), np.float32)
     stem_list: list[tuple[str, np.ndarray]] = []
-    for lane in lanes:
-        stem = np.zeros((total_frames, 2), np.float32) if stems else None
-        for clip in lane.clips:
-            work.words = f"Mixing \u201c{lane.name}\u201d"
-            audio = _clip_audio(song, clip, sources[id(clip)], sounds, sample_rate, work, rendered_patterns)
-            # A pattern's render already sounds from PLAYBACK_OFFSET_SAMPLES, as pads do live; a
-            # take or a sound file is moved by as much, as the Mic app's take player does.
-            offset = 0 if clip.kind == "pattern" else PLAYBACK_OFFSET_SAMPLES
-            start = bar_start_sample(song.bpm, clip.start_bar, sample_rate) + offset
-            _add_lane_audio(stem if stems else mix, audio, start, lane)
-        if stems:
-            mix += stem
-            stem_list.append((lane.name, stem))
+    with _FileReader(sources, sample_rate) as files:  # decodes takes and sound files while the beat renders
+        for lane in lanes:
+            stem = np.zeros((total_frames, 2), np.float32) if stems else None
+            for clip in lane.clips:
+                work.words = f"Mixing \u201c{lane.name}\u201d"
+                if clip.kind == "pattern":
+                    audio = _pattern_audio(song, clip, sounds, sample_rate, work, rendered_patterns)
+                else:
+                    audio = files.audio(clip, work)
+                # A pattern's render already sounds from PLAYBACK_OFFSET_SAMPLES, as pads do live; a
+                # take or a sound file is moved by as much, as the Mic app's take player does.
+                offset = 0 if clip.kind == "pattern" else PLAYBACK_OFFSET_SAMPLES
+                start = bar_start_sample(song.bpm, clip.start_bar, sample_rate) + offset
+                _add_lane_audio(stem if stems else mix, audio, start, lane)
+            if stems:
+                mix += stem
+                stem_list.append((lane.name, stem))
     work.advance(max(0.0, work.total - work.done))  # estimates of the work never quite add up: end on 1
-    frames, envelope = _song_envelope(song, mix, music_frames, sample_rate)
-    mix = mix[:frames] * envelope
-    stem_list = [(name, stem[:frames] * envelope) for name, stem in stem_list]
+    frames, fades = _song_envelope(song, mix, music_frames, sample_rate)
+    mix = mix[:frames]
+    stem_list = [(name, stem[:frames]) for name, stem in stem_list]
+    for first, gain in fades:  # in place, and only where the gain is not 1
+        for audio in [mix, *(stem for _, stem in stem_list)]:
+            audio[first:first + len(gain)] *= gain[:, None]
     notes = [] if np.any(mix) else ["The song is silent: every lane is muted or has no sound in it."]
     return Mixdown(mix, stem_list, sample_rate, music_frames, notes)
 
@@ -200,20 +208,52 @@ def _pad_sounds(song: Song, sample_rate: int):
         raise ExportError(f"The beat's drum kit could not be loaded: {error}") from None
 
 
-def _clip_audio(song, clip, source, sounds, sample_rate, work: _Work, cache: dict) -> np.ndarray:
-    if clip.kind == "pattern":
-        key = (source, clip_bars(song, clip))
-        if key not in cache:
-            cache[key] = render_pattern(song, source, key[1], sounds, sample_rate, work)
-        else:
-            work.advance(key[1] * song.bar_s * sample_rate * PATTERN_WEIGHT)
-        return cache[key]
-    if clip.kind == "take":
-        audio = take_audio(*source, sample_rate)
+def _pattern_audio(song, clip, sounds, sample_rate, work: _Work, cache: dict) -> np.ndarray:
+    key = (clip.source, clip_bars(song, clip))
+    if key not in cache:
+        cache[key] = render_pattern(song, clip.source, key[1], sounds, sample_rate, work)
     else:
-        audio = sound_file_audio(source, sample_rate)
-    work.advance(len(audio) * FILE_WEIGHT)
-    return audio
+        work.advance(key[1] * song.bar_s * sample_rate * PATTERN_WEIGHT)
+    return cache[key]
+
+
+class _FileReader:
+    """The song's takes and sound files, decoded on a thread of their own from the start (the
+    decoders let go of the interpreter lock, so this goes on while the drum machine renders),
+    each file once however many clips play it."""
+
+    def __init__(self, sources: dict, sample_rate: int):
+        from concurrent.futures import ThreadPoolExecutor
+
+        self._sources = sources
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="export-decode")
+        self._decoded: dict = {}
+        for source in sources.values():
+            key = _file_key(source)
+            if key is not None and key not in self._decoded:
+                self._decoded[key] = self._pool.submit(_file_audio, source, sample_rate)
+
+    def audio(self, clip: Clip, work: _Work) -> np.ndarray:
+        audio = self._decoded[_file_key(self._sources[id(clip)])].result()
+        work.advance(len(audio) * FILE_WEIGHT)
+        return audio
+
+    def __enter__(self) -> _FileReader:
+        return self
+
+    def __exit__(self, *_) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)  # after a cancel: what is being read is let finish
+
+
+def _file_key(source) -> str | None:
+    """What a clip's source is read from (None for a pattern)."""
+    if isinstance(source, tuple):
+        return str(source[1])  # a take: its wav
+    return str(source) if isinstance(source, Path) else None
+
+
+def _file_audio(source, sample_rate: int) -> np.ndarray:
+    return take_audio(*source, sample_rate) if isinstance(source, tuple) else sound_file_audio(source, sample_rate)
 
 
 def _add_lane_audio(target: np.ndarray, audio: np.ndarray, start: int, lane: Lane) -> None:
@@ -222,7 +262,11 @@ def _add_lane_audio(target: np.ndarray, audio: np.ndarray, start: int, lane: Lan
         return
     left, right = pan_gains(lane.pan)
     gain = 10.0 ** (lane.volume_db / 20.0)
-    target[start:end] += audio[:end - start] * np.array([left * gain, right * gain], np.float32)
+    gains = np.array([left * gain, right * gain], np.float32)
+    # A piece at a time: no temporary as long as the song (a 3-minute stereo song is 69 MB).
+    for first in range(start, end, ADD_CHUNK_FRAMES):
+        last = min(end, first + ADD_CHUNK_FRAMES)
+        target[first:last] += audio[first - start:last - start] * gains
 
 
 # ---- takes and sound files ---------------------------------------------------------------------
@@ -304,23 +348,25 @@ def _resampled(audio: np.ndarray, from_rate: int, to_rate: int) -> np.ndarray:
 
 # ---- the song's fades and end -------------------------------------------------------------------
 
-def _song_envelope(song: Song, mix: np.ndarray, music_frames: int, sample_rate: int) -> tuple[int, np.ndarray]:
-    """(frames to keep, gain for each of them): the song's fades, and the tail cut where it falls silent."""
+def _song_envelope(song: Song, mix: np.ndarray, music_frames: int,
+                   sample_rate: int) -> tuple[int, list[tuple[int, np.ndarray]]]:
+    """(frames to keep, [(first frame, gains from there)]): the song's fades, and the tail cut
+    where it falls silent. Between the spans given the gain is 1."""
     tail = mix[music_frames:]
     loud = np.flatnonzero(np.max(np.abs(tail), axis=1) > SILENT_AMP) if len(tail) and not song.fade_out_s else []
     end_fade = round(END_FADE_S * sample_rate)
     frames = music_frames + (min(len(tail), int(loud[-1]) + 1 + end_fade) if len(loud) else 0)
-    gain = np.ones(frames, np.float32)
-    if frames > music_frames:
-        fade = min(end_fade, frames - music_frames)
-        gain[frames - fade:] = np.linspace(1.0, 0.0, fade, dtype=np.float32)
+    spans = []
     fade_in = min(round(song.fade_in_s * sample_rate), music_frames)
     if fade_in:
-        gain[:fade_in] *= _smooth(np.linspace(0.0, 1.0, fade_in, endpoint=False))
+        spans.append((0, _smooth(np.linspace(0.0, 1.0, fade_in, endpoint=False))))
     fade_out = min(round(song.fade_out_s * sample_rate), music_frames)
     if fade_out:
-        gain[music_frames - fade_out:music_frames] *= _smooth(np.linspace(1.0, 0.0, fade_out + 1)[1:])
-    return frames, gain[:, None]
+        spans.append((music_frames - fade_out, _smooth(np.linspace(1.0, 0.0, fade_out + 1)[1:])))
+    if frames > music_frames:
+        fade = min(end_fade, frames - music_frames)
+        spans.append((frames - fade, np.linspace(1.0, 0.0, fade, dtype=np.float32)))
+    return frames, spans
 
 
 def _smooth(x: np.ndarray) -> np.ndarray:

@@ -136,13 +136,13 @@ def test_a_mix_the_check_finds_over_the_ceiling_is_mastered_again_lower_and_noth
 
     measured = []
 
-    def measure_once_too_loud(audio, sample_rate, cancel=None):
-        lufs, peak_dbtp = real_measure(audio, sample_rate, cancel)
+    def measure_once_too_loud(audio, plan, sample_rate, cancel=None):
+        lufs, peak_dbtp = real_measure(audio, plan, sample_rate, cancel)
         measured.append(peak_dbtp)
         return lufs, (0.5 if len(measured) == 1 else peak_dbtp)  # the first check "finds" +0.5 dBTP
 
-    real_measure = export_job.measure
-    monkeypatch.setattr(export_job, "measure", measure_once_too_loud)
+    real_measure = export_job.measure_planned
+    monkeypatch.setattr(export_job, "measure_planned", measure_once_too_loud)
     result = export_song(small_song(tmp_path), out_dir, ExportOptions(format="flac"))
     assert len(measured) == 2  # checked twice: the second mastering aims 1.51 dB lower
     assert measured[1] < measured[0] - 1.3 and result.true_peak_dbtp == measured[1]
