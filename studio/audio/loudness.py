@@ -9,9 +9,10 @@ cymbals above 11 kHz move music by up to a dB). pyloudnorm's own integrated_loud
 its 400 ms blocks in Python (a second for five minutes), so the blocks and the gating are done
 here with numpy, as the standard says, and the filters run a minute at a time (they settle in a
 few milliseconds, so starting them afresh each minute changes nothing measurable) to keep memory
-small. pyloudnorm imports scipy.signal (most of a second): it is imported only when a loudness
-is measured. The export keeps each frame's energy (k_weighted_energy): a gain curve applied to
-the sound then scales that energy by the curve squared, far faster than filtering again.
+small. The filters are pyloudnorm's, made here, and run through scipy's sosfilt loop loaded
+alone (studio.audio.filter_kernels): importing pyloudnorm or scipy.signal takes over a second.
+The export keeps each frame's energy (k_weighted_energy): a gain curve applied to the sound then
+scales that energy by the curve squared, far faster than filtering again.
 """
 
 from __future__ import annotations
@@ -87,17 +88,25 @@ def _k_weighted_step_energy(samples: np.ndarray, sample_rate: int) -> np.ndarray
 
 def _k_weighted_squares(chunk: np.ndarray, sample_rate: int) -> np.ndarray:
     """One chunk of (frames, channels) through the K-weighting filters, squared and summed over channels."""
-    from scipy.signal import sosfilt
+    from studio.audio.filter_kernels import sosfilt
 
-    channels = np.ascontiguousarray(np.asarray(chunk, dtype=np.float64).T)  # each channel's frames together
-    return np.square(sosfilt(_k_weighting_sections(sample_rate), channels, axis=1)).sum(axis=0)
+    channels = np.array(np.asarray(chunk).T, dtype=np.float64, order="C")  # each channel's frames together
+    filtered = sosfilt(k_weighting_sections(sample_rate), channels, overwrite_x=True)
+    return np.einsum("cn,cn->n", filtered, filtered)  # squared and summed, with no array of squares
 
 
-def _k_weighting_sections(sample_rate: int) -> np.ndarray:
+def k_weighting_sections(sample_rate: int) -> np.ndarray:
     """BS.1770's K-weighting as pyloudnorm's Meter builds it (a +4 dB shelf above 1.5 kHz, then a
-    high-pass at 38 Hz), as second-order sections for scipy's sosfilt."""
-    from pyloudnorm import IIRfilter
-
-    stages = (IIRfilter(4.0, 1 / math.sqrt(2), 1500.0, sample_rate, "high_shelf"),
-              IIRfilter(0.0, 0.5, 38.0, sample_rate, "high_pass"))
-    return np.array([np.concatenate(stage.generate_coefficients()) for stage in stages])  # (b, a), a[0] == 1
+    high-pass at 38 Hz, from the RBJ cookbook's formulas, as pyloudnorm.IIRfilter makes them), as
+    second-order sections (b0, b1, b2, 1, a1, a2). Made here: pyloudnorm imports scipy.signal."""
+    w0 = 2.0 * math.pi * 1500.0 / sample_rate
+    gain = 10.0 ** (4.0 / 40.0)
+    alpha = math.sin(w0) / (2.0 * (1 / math.sqrt(2)))
+    root, cos = 2.0 * math.sqrt(gain) * alpha, math.cos(w0)
+    shelf = [gain * ((gain + 1) + (gain - 1) * cos + root), -2 * gain * ((gain - 1) + (gain + 1) * cos),
+             gain * ((gain + 1) + (gain - 1) * cos - root),
+             (gain + 1) - (gain - 1) * cos + root, 2 * ((gain - 1) - (gain + 1) * cos), (gain + 1) - (gain - 1) * cos - root]
+    w0 = 2.0 * math.pi * 38.0 / sample_rate
+    alpha, cos = math.sin(w0) / (2.0 * 0.5), math.cos(w0)
+    high_pass = [(1 + cos) / 2, -(1 + cos), (1 + cos) / 2, 1 + alpha, -2 * cos, 1 - alpha]
+    return np.array([np.array(stage) / stage[3] for stage in (shelf, high_pass)])

@@ -32,7 +32,7 @@ from studio.export.audio_files import (
 )
 from studio.export.errors import ExportCancelled, ExportError, ExportFileExists
 from studio.export.mastering import (
-    CHECK_TRIES, GainPlan, PlannedAudio, analyse, import_filters_in_background, lowered, measure_planned, plan_gain,
+    CHECK_TRIES, GainPlan, PlannedAudio, analyse, lowered, measure_planned, plan_gain,
 )
 from studio.export.mixdown import STEPS_PER_BAR, Mixdown, mixdown
 from studio.export.song import Song, clip_bars
@@ -125,7 +125,6 @@ def export_song(song: Song, out_dir: str | os.PathLike, options: ExportOptions |
     def report(start: float, share: float) -> Progress:
         return lambda fraction, words: progress(start + share * fraction, words) if progress else None
 
-    import_filters_in_background()  # ready by the time the mix is
     mixed = mixdown(song, options.sample_rate, report(0.0, MIXDOWN_SHARE), cancel, stems=options.stems)
     if progress:
         progress(MIXDOWN_SHARE, "Measuring the loudness")

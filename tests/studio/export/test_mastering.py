@@ -136,3 +136,54 @@ def test_the_passes_estimates_are_what_the_measure_finds():
     lufs, peak_dbtp = measure(fitted.mix, SR)
     assert fitted.lufs == pytest.approx(lufs, abs=0.05) and fitted.true_peak_dbtp == pytest.approx(peak_dbtp, abs=0.1)
     assert peak_dbtp <= -1.0 and abs(lufs + 14.0) <= 0.15
+
+
+def test_the_true_peaks_worked_out_only_where_they_matter_are_peak_envelopes_own():
+    from studio.export.mastering import BLOCK_FRAMES, analyse
+
+    for audio in (music_like(2.0), music_like(2.0)[:12345], np.cumsum(music_like(1.0), axis=0) / 300, music_like()[:9]):
+        analysis = analyse(audio, SR)
+        envelope = peak_envelope(audio)
+        blocks = len(analysis.block_peaks)
+        first_blocks = np.array([0, 1, blocks // 2, blocks - 2, blocks - 1])
+        analysis.make_exact(np.unique(first_blocks[(first_blocks >= 0) & (first_blocks < blocks)]))
+        analysis.make_exact_over(0.3)
+        exact = np.flatnonzero(analysis.exact)
+        assert 0 in exact and blocks - 1 in exact
+        expected = np.maximum.reduceat(envelope, np.arange(0, len(audio), BLOCK_FRAMES))
+        np.testing.assert_allclose(analysis.block_peaks[exact], expected[exact], rtol=1e-6, atol=1e-7)
+        frames = (exact[:, None] * BLOCK_FRAMES + np.arange(BLOCK_FRAMES)).ravel()
+        frames = frames[frames < len(audio)]
+        np.testing.assert_allclose(analysis.peaks[frames], envelope[frames], rtol=1e-6, atol=1e-7)
+        # Blocks left with their bound are never under their true peak.
+        assert np.all(analysis.block_peaks >= expected * (1 - 1e-6))
+
+
+def test_the_plan_is_the_same_as_with_every_true_peak_worked_out():
+    from studio.export.mastering import analyse, plan_gain
+
+    # A few loud clicks over a soft tone; loud noise all through, made louder still.
+    for mix, target_lufs, most_left in ((peaky_song()[0], -14.0, True), (music_like(), -6.0, False)):
+        pruned, full = analyse(mix, SR), analyse(mix, SR)
+        full.make_exact(np.arange(len(full.block_peaks)))
+        fitted, reference = plan_gain(pruned, SR, target_lufs, -1.0), plan_gain(full, SR, target_lufs, -1.0)
+        assert 0 < np.count_nonzero(pruned.exact) < len(pruned.exact) * (0.1 if most_left else 1.0)
+        np.testing.assert_array_equal(fitted.knots, reference.knots)
+        assert fitted.true_peak_dbtp == reference.true_peak_dbtp and fitted.limited_db > 1.0
+
+
+@pytest.mark.parametrize("rate", [48000, 44100])
+def test_the_planned_measure_is_the_measure_of_the_mastered_song(rate, monkeypatch):
+    from studio.export import mastering
+    from studio.export.mastering import analyse, measure_planned, plan_gain
+
+    monkeypatch.setattr(mastering, "CHUNK_STEPS", 7)  # "minutes" of 0.7 s, so blocks fall across them
+    for audio in (music_like(3.0, rate), music_like(3.0, rate)[:, :1], music_like(3.0, rate)[:5000]):
+        plan = plan_gain(analyse(audio, rate), rate, -12.0, -1.0)
+        mastered = plan.apply(audio)
+        assert measure_planned(audio, plan, rate)[1] == pytest.approx(true_peak_dbtp(mastered), abs=1e-5)
+    monkeypatch.undo()
+    audio = music_like(3.0, rate)
+    plan = plan_gain(analyse(audio, rate), rate, -12.0, -1.0)
+    lufs, peak_dbtp = measure_planned(audio, plan, rate)
+    assert lufs == pytest.approx(integrated_lufs(plan.apply(audio), rate), abs=1e-6)

@@ -1,0 +1,139 @@
+"""Two of scipy.signal's compiled filters, without importing the rest of scipy.signal.
+
+    sosfilt(sos, x) -> y          x: (channels, frames), filtered along the frames (float64)
+    upfirdn(h, x, up) -> y        x: (channels, frames), upsampled by `up` through h (float32)
+
+Importing scipy.signal takes more than a second here (it brings scipy.stats, scipy.interpolate
+and more with it): longer than the export's whole analysis of a 3-minute song, and on a tablet
+longer still. Loudness and true peaks need only two of its compiled loops, sosfilt's and
+upfirdn's, which are loaded here from scipy's own files in about 20 ms (as
+studio/melody/butterworth.py keeps scipy.signal out of the engine process).
+
+Those loops are scipy's private parts, so each is checked once, when first loaded, on a small
+input against the same sums done here in Python. If this scipy's files are missing or do not
+agree, scipy.signal's public functions are used instead: the same results, only slower to import.
+"""
+
+from __future__ import annotations
+
+import glob
+import importlib.util
+import os
+import sys
+import threading
+
+import numpy as np
+
+_lock = threading.RLock()  # re-entered while a loop is checked
+_loops: dict[str, object] = {}  # "sosfilt" / "upfirdn": scipy's loop, or None (use the public function)
+
+
+def sosfilt(sos: np.ndarray, x: np.ndarray, overwrite_x: bool = False) -> np.ndarray:
+    """scipy.signal.sosfilt(sos, x, axis=1), starting from rest: float64 (channels, frames).
+    overwrite_x: x may be filtered in place when it is float64 and C-ordered (saves a copy)."""
+    loop = _loop("sosfilt")
+    sos = np.asarray(sos, np.float64)
+    if loop is None:
+        from scipy.signal import sosfilt as public_sosfilt
+
+        return public_sosfilt(sos, np.asarray(x, np.float64), axis=1)
+    y = np.array(x, np.float64, order="C", copy=None if overwrite_x else True)  # filtered in place
+    loop(sos, y, np.zeros((len(y), len(sos), 2)))
+    return y
+
+
+def upfirdn(h: np.ndarray, x: np.ndarray, up: int) -> np.ndarray:
+    """scipy.signal.upfirdn(h, x, up, axis=1): float32 (channels, (frames - 1) * up + len(h))."""
+    loop = _loop("upfirdn")
+    h, x = np.asarray(h, np.float32), np.asarray(x, np.float32)
+    if loop is None:
+        from scipy.signal import upfirdn as public_upfirdn
+
+        return public_upfirdn(h, x, up, axis=1)
+    apply, constant = loop
+    padded = np.zeros(len(h) + (-len(h) % up), np.float32)
+    padded[:len(h)] = h
+    flipped = np.ascontiguousarray(padded.reshape(-1, up).T[:, ::-1].ravel())  # as scipy's _pad_h
+    out = np.zeros((len(x), (x.shape[1] - 1) * up + len(h)), np.float32)
+    apply(np.ascontiguousarray(x), flipped, out, up, 1, 1, constant, 0)
+    return out
+
+
+def using_scipy_loops() -> bool:
+    """True when both loops are scipy's own, loaded alone (False: scipy.signal is imported)."""
+    return _loop("sosfilt") is not None and _loop("upfirdn") is not None
+
+
+def _loop(name: str):
+    with _lock:
+        if name not in _loops:
+            try:
+                _loops[name] = _load_sosfilt() if name == "sosfilt" else _load_upfirdn()
+            except Exception:  # not this scipy's layout: the public function instead
+                _loops[name] = None
+        return _loops[name]
+
+
+def _load_sosfilt():
+    loop = _module("_sosfilt")._sosfilt
+    sos = np.array([[0.5, 0.2, 0.1, 1.0, -0.3, 0.1], [1.0, -1.0, 0.25, 1.0, 0.2, -0.05]])
+    x = np.array([[1.0, 0.0, -0.5, 0.25, 0.0, 0.0, 0.0, 0.0]])
+    y = x.copy()
+    loop(sos, y, np.zeros((1, 2, 2)))
+    if not np.allclose(y[0], _sosfilt_in_python(sos, x[0]), rtol=0, atol=1e-12):
+        raise ValueError("scipy's sosfilt loop does not agree")
+    return loop
+
+
+def _load_upfirdn():
+    module = _module("_upfirdn_apply")
+    constant = module.mode_enum("constant")
+    h = np.array([0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7], np.float32)
+    x = np.array([[1.0, -2.0, 0.5], [0.0, 1.0, 0.0]], np.float32)
+    loop = (module._apply, constant)
+    _loops["upfirdn"] = loop  # for upfirdn() below, while checking it
+    try:
+        y = upfirdn(h, x, 4)
+    finally:
+        del _loops["upfirdn"]
+    if not np.allclose(y, _upfirdn_in_python(h, x, 4), rtol=0, atol=1e-6):
+        raise ValueError("scipy's upfirdn loop does not agree")
+    return loop
+
+
+def _module(name: str):
+    """scipy.signal's compiled module `name`, loaded from its file without scipy.signal's __init__.
+    It is entered in sys.modules, so a later import of scipy.signal uses this same module."""
+    full_name = f"scipy.signal.{name}"
+    if full_name in sys.modules:
+        return sys.modules[full_name]
+    import scipy
+
+    folder = os.path.join(os.path.dirname(scipy.__file__), "signal")
+    paths = sorted(glob.glob(os.path.join(folder, f"{name}.*.so")) + glob.glob(os.path.join(folder, f"{name}.*.pyd")))
+    spec = importlib.util.spec_from_file_location(full_name, paths[0])
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    sys.modules[full_name] = module
+    return module
+
+
+def _sosfilt_in_python(sos: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """The sections one after the other, sample by sample (direct form I): the check's reference."""
+    signal = list(x)
+    for b0, b1, b2, _, a1, a2 in sos:
+        out, x1, x2, y1, y2 = [], 0.0, 0.0, 0.0, 0.0
+        for value in signal:
+            y = b0 * value + b1 * x1 + b2 * x2 - a1 * y1 - a2 * y2
+            out.append(y)
+            x1, x2, y1, y2 = value, x1, y, y1
+        signal = out
+    return np.array(signal)
+
+
+def _upfirdn_in_python(h: np.ndarray, x: np.ndarray, up: int) -> np.ndarray:
+    """x with up - 1 zeros after each sample, convolved with h in full: the check's reference."""
+    stuffed = np.zeros((len(x), x.shape[1] * up), np.float64)
+    stuffed[:, ::up] = x
+    full = np.array([np.convolve(row, h.astype(np.float64)) for row in stuffed])
+    return full[:, :(x.shape[1] - 1) * up + len(h)]

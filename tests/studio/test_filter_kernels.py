@@ -1,0 +1,74 @@
+"""scipy.signal's two loops loaded alone: the same results as scipy.signal's public functions,
+and the public functions used instead when the loops cannot be loaded."""
+
+import numpy as np
+import pytest
+
+from studio.audio import filter_kernels
+from studio.audio.loudness import k_weighting_sections
+from studio.export.mastering import _TRUE_PEAK_PROTOTYPE, OVERSAMPLING
+
+
+@pytest.fixture
+def public_only(monkeypatch):
+    """As on a scipy whose files are laid out otherwise: loading the loops fails."""
+    monkeypatch.setattr(filter_kernels, "_loops", {})
+
+    def missing(name):
+        raise FileNotFoundError(name)
+
+    monkeypatch.setattr(filter_kernels, "_module", missing)
+
+
+def noise(frames=5000):
+    return np.random.default_rng(3).standard_normal((2, frames)).astype(np.float32)
+
+
+def test_the_loops_are_scipys_own_and_agree_with_scipy_signal():
+    from scipy.signal import sosfilt, upfirdn
+
+    assert filter_kernels.using_scipy_loops()
+    x = noise()
+    sos = k_weighting_sections(48000)
+    np.testing.assert_allclose(filter_kernels.sosfilt(sos, x), sosfilt(sos, x.astype(np.float64), axis=1),
+                               rtol=0, atol=1e-12)
+    np.testing.assert_allclose(filter_kernels.upfirdn(_TRUE_PEAK_PROTOTYPE, x, OVERSAMPLING),
+                               upfirdn(_TRUE_PEAK_PROTOTYPE, x, OVERSAMPLING, axis=1), rtol=0, atol=1e-6)
+
+
+def test_without_the_loops_scipy_signal_gives_the_same(public_only):
+    x = noise(300)
+    sos = k_weighting_sections(44100)
+    assert not filter_kernels.using_scipy_loops()
+    filtered, upsampled = filter_kernels.sosfilt(sos, x), filter_kernels.upfirdn(_TRUE_PEAK_PROTOTYPE, x, 4)
+    assert upsampled.shape == (2, 299 * 4 + 48) and filtered.shape == (2, 300)
+    assert np.any(filtered) and np.any(upsampled)
+
+
+def test_the_checks_on_loading_find_a_loop_that_disagrees(monkeypatch):
+    monkeypatch.setattr(filter_kernels, "_loops", {})
+    monkeypatch.setattr(filter_kernels, "_sosfilt_in_python", lambda sos, x: np.asarray(x) * 2)
+    assert filter_kernels._loop("sosfilt") is None  # so scipy.signal's public sosfilt is used
+
+
+@pytest.mark.parametrize("rate", [44100, 48000, 96000])
+def test_the_k_weighting_is_pyloudnorms(rate):
+    from pyloudnorm import IIRfilter
+
+    stages = (IIRfilter(4.0, 1 / np.sqrt(2), 1500.0, rate, "high_shelf"), IIRfilter(0.0, 0.5, 38.0, rate, "high_pass"))
+    expected = np.array([np.concatenate(stage.generate_coefficients()) for stage in stages])
+    np.testing.assert_allclose(k_weighting_sections(rate), expected, rtol=1e-12, atol=1e-15)
+
+
+def test_the_studios_loudness_and_true_peak_never_import_scipy_signal():
+    import subprocess
+    import sys
+
+    code = ("import sys, numpy as np\n"
+            "from studio.audio.loudness import integrated_loudness_lufs\n"
+            "from studio.export.mastering import analyse, plan_gain\n"
+            "audio = np.random.default_rng(1).standard_normal((48000, 2)).astype(np.float32) * 0.1\n"
+            "integrated_loudness_lufs(audio, 48000); plan_gain(analyse(audio, 48000), 48000)\n"
+            "print('scipy.signal' in sys.modules, 'scipy.ndimage' in sys.modules)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "False"]
