@@ -65,6 +65,8 @@ _TRUE_PEAK_PROTOTYPE = TRUE_PEAK_PHASES.T.reshape(-1).astype(np.float32)  # the 
 # No oversampled value is higher than this times the highest of the 12 samples it is made from.
 TRUE_PEAK_BOUND = float(np.abs(TRUE_PEAK_PHASES).sum(axis=1).max()) * (1 + 1e-6)  # 2.023 (+6.1 dB)
 EXACT_BATCH_BLOCKS = 8192  # blocks whose true peaks are worked out together
+_BLOCK_STEPS = np.arange(BLOCK_FRAMES) / BLOCK_FRAMES  # where each frame of a block lies between its knots
+MIN_THREAD_BLOCKS = 1024  # fewer blocks than this are not worth a thread of their own
 
 Progress = Callable[[float, str], None]
 Cancel = Callable[[], bool]
@@ -278,8 +280,8 @@ class MixAnalysis:
     block's true peaks were known. In the bench's 3-minute song, 7 % of the blocks are worked out.
     """
 
-    def __init__(self, mix: np.ndarray, energy: np.ndarray, sample_rate: int):
-        self.mix = mix
+    def __init__(self, mix: np.ndarray, energy: np.ndarray, sample_rate: int, threads: int = 2):
+        self.mix, self.threads = mix, threads
         self.frames = len(mix)
         self.energy = energy  # float32: each frame's K-weighted square, with silence after a short song
         # For each block of energy: the sums of energy times (1 - t)^2, 2 t (1 - t) and t^2, t running
@@ -297,15 +299,22 @@ class MixAnalysis:
         self.make_exact(np.flatnonzero(~self.exact & (self.block_peaks > threshold)))
 
     def make_exact(self, blocks: np.ndarray) -> None:
+        """Work out the true peaks of these blocks, in batches shared out over self.threads threads."""
         blocks = blocks[~self.exact[blocks]]
-        for first in range(0, len(blocks), EXACT_BATCH_BLOCKS):
-            batch = blocks[first:first + EXACT_BATCH_BLOCKS]
-            envelope = _block_envelopes(self.mix, 0, self.frames, batch)
-            self.block_peaks[batch] = envelope.max(axis=1)
-            frames = (batch[:, None] * BLOCK_FRAMES + np.arange(BLOCK_FRAMES)).ravel()
-            inside = frames < self.frames
-            self.peaks[frames[inside]] = envelope.ravel()[inside]
-            self.exact[batch] = True
+        batches = [blocks[first:first + EXACT_BATCH_BLOCKS] for first in range(0, len(blocks), EXACT_BATCH_BLOCKS)]
+        if len(batches) == 1 and self.threads > 1 and len(blocks) >= 2 * MIN_THREAD_BLOCKS:
+            batches = np.array_split(blocks, self.threads)
+
+        def work(part: list[np.ndarray]) -> None:
+            for batch in part:
+                envelope = _block_envelopes(self.mix, 0, self.frames, batch)
+                self.block_peaks[batch] = envelope.max(axis=1)
+                frames = (batch[:, None] * BLOCK_FRAMES + np.arange(BLOCK_FRAMES)).ravel()
+                inside = frames < self.frames
+                self.peaks[frames[inside]] = envelope.ravel()[inside]
+                self.exact[batch] = True
+
+        _run_parts(work, [batches[part::self.threads] for part in range(min(self.threads, max(1, len(batches))))])
 
 
 def analyse(mix: np.ndarray, sample_rate: int, cancel: Cancel | None = None, threads: int = 2) -> MixAnalysis:
@@ -326,7 +335,7 @@ def analyse(mix: np.ndarray, sample_rate: int, cancel: Cancel | None = None, thr
     short = round(MIN_LOUDNESS_S * sample_rate) - len(energy)
     if short > 0:
         energy = np.concatenate([energy, np.zeros(short, np.float32)])
-    return MixAnalysis(mix, energy, sample_rate)
+    return MixAnalysis(mix, energy, sample_rate, threads)
 
 
 def _block_sample_peaks(audio: np.ndarray) -> np.ndarray:
@@ -355,7 +364,7 @@ def _block_envelopes(audio: np.ndarray, base: int, frames: int, blocks: np.ndarr
     local = np.clip(song_frames - base, 0, len(audio) - 1)
     windows = np.asarray(audio, np.float32).reshape(len(audio), -1)[local] * inside[:, :, None]  # (blocks, 28, ch)
     if knots is not None:  # as GainPlan.apply does it
-        windows *= np.interp(song_frames, np.arange(len(knots)) * BLOCK_FRAMES, knots).astype(np.float32)[:, :, None]
+        windows *= gains_at(knots, song_frames)[:, :, None]
     rows = np.ascontiguousarray(windows.transpose(2, 0, 1)).reshape(-1, len(reach))
     up = upfirdn(_TRUE_PEAK_PROTOTYPE, rows, OVERSAMPLING)
     # Output frame L of a window holds the values between its input frames L - 6 and L - 5; the
@@ -396,11 +405,13 @@ class GainPlan:
     notes: list[str] = field(default_factory=list)
 
     def curve(self, first: int, last: int) -> np.ndarray:
-        """The gain of frames first..last (float32)."""
-        lo = max(0, first // BLOCK_FRAMES)
-        hi = min(len(self.knots), last // BLOCK_FRAMES + 2)
-        return np.interp(np.arange(first, last), np.arange(lo, hi) * BLOCK_FRAMES,
-                         self.knots[lo:hi]).astype(np.float32)
+        """The gain of frames first..last (float32): gains_at(knots, frames), a block at a time."""
+        lo, hi = first // BLOCK_FRAMES, -(-last // BLOCK_FRAMES)
+        held = np.append(self.knots, self.knots[-1])  # after the last knot the gain holds
+        g0 = held[np.minimum(np.arange(lo, hi), len(held) - 1)]
+        g1 = held[np.minimum(np.arange(lo + 1, hi + 1), len(held) - 1)]
+        ramps = g0[:, None] + (g1 - g0)[:, None] * _BLOCK_STEPS
+        return ramps.ravel()[first - lo * BLOCK_FRAMES:last - lo * BLOCK_FRAMES].astype(np.float32)
 
     def apply(self, audio: np.ndarray, first: int = 0, last: int | None = None) -> np.ndarray:
         """audio[first:last] with the gain applied: a new float32 array."""
@@ -409,6 +420,15 @@ class GainPlan:
 
     def lowered(self, factor: float) -> GainPlan:
         return replace(self, knots=self.knots * factor)
+
+
+def gains_at(knots: np.ndarray, frames: np.ndarray) -> np.ndarray:
+    """The gain drawn straight between knots BLOCK_FRAMES apart (held after the last), at the
+    given frames (any shape): float32, computed as GainPlan.curve computes it."""
+    held = np.append(knots, knots[-1])
+    block = np.clip(frames // BLOCK_FRAMES, 0, len(held) - 1)
+    g0, g1 = held[block], held[np.minimum(block + 1, len(held) - 1)]
+    return (g0 + (g1 - g0) * _BLOCK_STEPS[frames % BLOCK_FRAMES]).astype(np.float32)
 
 
 class PlannedAudio:
@@ -493,10 +513,9 @@ def _highest_peak(analysis: MixAnalysis, knots: np.ndarray) -> float:
                                  analysis.exact, analysis.make_exact)
     if not len(candidates):
         return 0.0
-    t = np.arange(BLOCK_FRAMES) / BLOCK_FRAMES
     frames = candidates[:, None] * BLOCK_FRAMES + np.arange(BLOCK_FRAMES)
     inside = frames < analysis.frames
-    curve = g0[candidates, None] * (1 - t) + g1[candidates, None] * t
+    curve = gains_at(knots, frames)
     return float(np.max(np.where(inside, analysis.peaks[np.minimum(frames, analysis.frames - 1)] * curve, 0.0)))
 
 
