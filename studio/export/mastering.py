@@ -25,6 +25,7 @@ MAX_GAIN_DB is raised that far and a note says so.
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
@@ -66,7 +67,6 @@ _TRUE_PEAK_PROTOTYPE = TRUE_PEAK_PHASES.T.reshape(-1).astype(np.float32)  # the 
 TRUE_PEAK_BOUND = float(np.abs(TRUE_PEAK_PHASES).sum(axis=1).max()) * (1 + 1e-6)  # 2.023 (+6.1 dB)
 EXACT_BATCH_BLOCKS = 8192  # blocks whose true peaks are worked out together
 _BLOCK_STEPS = np.arange(BLOCK_FRAMES) / BLOCK_FRAMES  # where each frame of a block lies between its knots
-MIN_THREAD_BLOCKS = 1024  # fewer blocks than this are not worth a thread of their own
 
 Progress = Callable[[float, str], None]
 Cancel = Callable[[], bool]
@@ -96,26 +96,21 @@ def _energy(audio: np.ndarray, sample_rate: int) -> np.ndarray:
     return np.concatenate([energy, np.zeros(short, np.float32)]) if short > 0 else energy
 
 
-def peak_envelope(audio: np.ndarray, cancel: Cancel | None = None, threads: int = 1) -> np.ndarray:
+def peak_envelope(audio: np.ndarray, cancel: Cancel | None = None) -> np.ndarray:
     """The true peak near each frame (4x oversampled, both channels): float32 (frames,).
 
     Frame n gets the highest of its own samples and of the oversampled values on either side of it.
-    threads > 1 shares the work out (the filter lets go of the interpreter lock as it runs)."""
+    Every frame's, through upfirdn: the reference that the export's own way (only the blocks that
+    matter, MixAnalysis) is tested against."""
     channels = _channels(audio)
     frames = channels.shape[1]
     between = np.zeros(frames + 1, np.float32)  # between[n]: the highest value between frames n - 1 and n
-    chunks = list(range(0, frames + TRUE_PEAK_DELAY, CHUNK_FRAMES))
-    parts = [chunks[part::threads] for part in range(threads)]  # interleaved: each part gets loud and quiet bits
-
-    def fill(starts: list[int]) -> None:
-        for start in starts:
-            if cancel is not None and cancel():
-                raise ExportCancelled()
-            end = min(frames + TRUE_PEAK_DELAY, start + CHUNK_FRAMES)
-            first, loudest = _oversampled_loudest(channels, 0, frames, start, end)
-            between[first:first + len(loudest)] = loudest  # parts write apart: no two chunks share a frame
-
-    _run_parts(fill, parts)
+    for start in range(0, frames + TRUE_PEAK_DELAY, CHUNK_FRAMES):
+        if cancel is not None and cancel():
+            raise ExportCancelled()
+        end = min(frames + TRUE_PEAK_DELAY, start + CHUNK_FRAMES)
+        first, loudest = _oversampled_loudest(channels, 0, frames, start, end)
+        between[first:first + len(loudest)] = loudest
     envelope = np.maximum(between[:-1], between[1:])
     np.maximum(envelope, np.max(np.abs(channels), axis=0), out=envelope)
     return envelope
@@ -150,8 +145,6 @@ def _oversampled_loudest(channels: np.ndarray, base: int, frames: int, start: in
 
 def _run_parts(work: Callable[[list], None], parts: list[list]) -> None:
     """work(part) for each part, on threads of their own past the first; the first error is raised."""
-    import threading
-
     errors: list[BaseException] = []
 
     def run(part: list) -> None:
@@ -280,41 +273,38 @@ class MixAnalysis:
     block's true peaks were known. In the bench's 3-minute song, 7 % of the blocks are worked out.
     """
 
-    def __init__(self, mix: np.ndarray, energy: np.ndarray, sample_rate: int, threads: int = 2):
-        self.mix, self.threads = mix, threads
+    def __init__(self, mix: np.ndarray, sample_rate: int):
+        self.mix = mix
         self.frames = len(mix)
-        self.energy = energy  # float32: each frame's K-weighted square, with silence after a short song
+        self.energy = np.zeros(0, np.float32)  # each frame's K-weighted square, with silence after a short song
         # For each block of energy: the sums of energy times (1 - t)^2, 2 t (1 - t) and t^2, t running
         # 0..1 across the block. A gain drawn straight from g0 to g1 over the block turns its energy
         # into g0^2 A + g0 g1 B + g1^2 C: the loudness of a gain curve, at the cost of the blocks only.
-        self.moments = _moments(energy, sample_rate)  # float64 (blocks, 3); None when a step is not whole blocks
+        self.moments: np.ndarray | None = None  # float64 (blocks, 3); None when a step is not whole blocks
         self.sample_peaks = sample_peaks = _block_sample_peaks(mix)  # each block's highest sample
         near = np.maximum(sample_peaks, np.maximum(np.append(sample_peaks[1:], 0.0), np.insert(sample_peaks[:-1], 0, 0.0)))
         self.block_peaks = near * np.float32(TRUE_PEAK_BOUND)  # each block's true peak, or a bound on it
         self.exact = np.zeros(len(sample_peaks), bool)  # block_peaks[b] is the true peak
         self.peaks = np.zeros(self.frames, np.float32)  # peak_envelope()'s values, in the exact blocks
 
+    def set_energy(self, energy: np.ndarray, sample_rate: int) -> None:
+        self.energy, self.moments = energy, _moments(energy, sample_rate)
+
     def make_exact_over(self, threshold: float) -> None:
         """Work out the true peaks of every block whose bound is over threshold."""
         self.make_exact(np.flatnonzero(~self.exact & (self.block_peaks > threshold)))
 
     def make_exact(self, blocks: np.ndarray) -> None:
-        """Work out the true peaks of these blocks, in batches shared out over self.threads threads."""
+        """Work out the true peaks of these blocks."""
         blocks = blocks[~self.exact[blocks]]
-        batches = [blocks[first:first + EXACT_BATCH_BLOCKS] for first in range(0, len(blocks), EXACT_BATCH_BLOCKS)]
-        if len(batches) == 1 and self.threads > 1 and len(blocks) >= 2 * MIN_THREAD_BLOCKS:
-            batches = np.array_split(blocks, self.threads)
-
-        def work(part: list[np.ndarray]) -> None:
-            for batch in part:
-                envelope = _block_envelopes(self.mix, 0, self.frames, batch)
-                self.block_peaks[batch] = envelope.max(axis=1)
-                frames = (batch[:, None] * BLOCK_FRAMES + np.arange(BLOCK_FRAMES)).ravel()
-                inside = frames < self.frames
-                self.peaks[frames[inside]] = envelope.ravel()[inside]
-                self.exact[batch] = True
-
-        _run_parts(work, [batches[part::self.threads] for part in range(min(self.threads, max(1, len(batches))))])
+        for first in range(0, len(blocks), EXACT_BATCH_BLOCKS):
+            batch = blocks[first:first + EXACT_BATCH_BLOCKS]
+            envelope = _block_envelopes(self.mix, 0, self.frames, batch)
+            self.block_peaks[batch] = envelope.max(axis=1)
+            frames = (batch[:, None] * BLOCK_FRAMES + np.arange(BLOCK_FRAMES)).ravel()
+            inside = frames < self.frames
+            self.peaks[frames[inside]] = envelope.ravel()[inside]
+            self.exact[batch] = True
 
 
 def analyse(mix: np.ndarray, sample_rate: int, cancel: Cancel | None = None, threads: int = 2) -> MixAnalysis:
@@ -335,7 +325,9 @@ def analyse(mix: np.ndarray, sample_rate: int, cancel: Cancel | None = None, thr
     short = round(MIN_LOUDNESS_S * sample_rate) - len(energy)
     if short > 0:
         energy = np.concatenate([energy, np.zeros(short, np.float32)])
-    return MixAnalysis(mix, energy, sample_rate, threads)
+    analysis = MixAnalysis(mix, sample_rate)
+    analysis.set_energy(energy, sample_rate)
+    return analysis
 
 
 def _block_sample_peaks(audio: np.ndarray) -> np.ndarray:
@@ -354,8 +346,6 @@ def _block_envelopes(audio: np.ndarray, base: int, frames: int, blocks: np.ndarr
     (0 past the song's end). audio (frames, channels) holds the song's frames from `base` on, all
     those the blocks' filters reach (TRUE_PEAK_DELAY frames either side of each block); the song
     is `frames` long, silent before and after. knots: a GainPlan's, applied first (None: none)."""
-    from studio.audio.filter_kernels import upfirdn
-
     # Frame n's envelope takes the oversampled values between frames n - 1 and n and between n and
     # n + 1: the filter's output frames n + 5 and n + 6, made from input frames n - 6 .. n + 6.
     reach = np.arange(-TRUE_PEAK_DELAY, BLOCK_FRAMES + TRUE_PEAK_DELAY)
@@ -365,20 +355,36 @@ def _block_envelopes(audio: np.ndarray, base: int, frames: int, blocks: np.ndarr
     windows = np.asarray(audio, np.float32).reshape(len(audio), -1)[local] * inside[:, :, None]  # (blocks, 28, ch)
     if knots is not None:  # as GainPlan.apply does it
         windows *= gains_at(knots, song_frames)[:, :, None]
+    channels = windows.shape[2]
     rows = np.ascontiguousarray(windows.transpose(2, 0, 1)).reshape(-1, len(reach))
-    up = upfirdn(_TRUE_PEAK_PROTOTYPE, rows, OVERSAMPLING)
-    # Output frame L of a window holds the values between its input frames L - 6 and L - 5; the
-    # values between the block's frames -1 and 0 ... 15 and 16 are those of output frames 11 .. 27.
-    first, last = TRUE_PEAK_TAPS - 1, BLOCK_FRAMES + TRUE_PEAK_TAPS  # 11 and 28 with 12 taps
-    values = np.abs(up[:, first * OVERSAMPLING:last * OVERSAMPLING]).reshape(windows.shape[2], len(blocks), -1)
-    values = np.max(values, axis=0) if len(values) > 1 else values[0]  # over channels (a long axis: fast)
-    phases = [values[:, phase::OVERSAMPLING] for phase in range(OVERSAMPLING)]  # numpy is slow along short axes
+    values = np.abs(rows @ _BLOCK_FILTER).reshape(channels, len(blocks), -1)  # (channels, blocks, 17 * 4)
+    loudest = values[0] if channels == 1 else np.maximum.reduce(values)  # over channels: a long axis, fast
+    phases = [loudest[:, phase::OVERSAMPLING] for phase in range(OVERSAMPLING)]  # numpy is slow along short axes
     between = np.maximum(np.maximum(phases[0], phases[1]), np.maximum(phases[2], phases[3]))
     envelope = np.maximum(between[:, :-1], between[:, 1:])
-    own = np.abs(windows[:, TRUE_PEAK_DELAY:TRUE_PEAK_DELAY + BLOCK_FRAMES]).max(axis=2)
-    np.maximum(envelope, own, out=envelope)
+    own = np.abs(rows[:, TRUE_PEAK_DELAY:TRUE_PEAK_DELAY + BLOCK_FRAMES]).reshape(channels, len(blocks), -1)
+    np.maximum(envelope, own[0] if channels == 1 else np.maximum.reduce(own), out=envelope)
     envelope[(song_frames[:, TRUE_PEAK_DELAY:TRUE_PEAK_DELAY + BLOCK_FRAMES] >= frames)] = 0.0
     return envelope
+
+
+def _block_filter() -> np.ndarray:
+    """The true-peak filter as one matrix (28, 68) for _block_envelopes: a window of a block's
+    frames and TRUE_PEAK_DELAY either side, times it, gives the 4 oversampled values between each
+    pair of frames from the block's frames -1 and 0 to its frames 15 and 16 (phase by phase). As
+    upfirdn's sums, but only those needed, and as a matrix product (the processor's fastest sums)."""
+    window = BLOCK_FRAMES + 2 * TRUE_PEAK_DELAY
+    first = TRUE_PEAK_TAPS - 1  # the window's output frame L lies between its input frames L - 6 and L - 5
+    matrix = np.zeros((window, (window - first) * OVERSAMPLING), np.float32)
+    for out_frame in range(first, window):
+        for phase in range(OVERSAMPLING):
+            for tap in range(TRUE_PEAK_TAPS):  # output L, phase p = sum over taps t of h[p, t] x[L - t]
+                if 0 <= out_frame - tap < window:
+                    matrix[out_frame - tap, (out_frame - first) * OVERSAMPLING + phase] = TRUE_PEAK_PHASES[phase, tap]
+    return matrix
+
+
+_BLOCK_FILTER = _block_filter()
 
 
 def _moments(energy: np.ndarray, sample_rate: int) -> np.ndarray | None:

@@ -263,10 +263,13 @@ def _add_lane_audio(target: np.ndarray, audio: np.ndarray, start: int, lane: Lan
     left, right = pan_gains(lane.pan)
     gain = 10.0 ** (lane.volume_db / 20.0)
     gains = np.array([left * gain, right * gain], np.float32)
-    # A piece at a time: no temporary as long as the song (a 3-minute stereo song is 69 MB).
+    # A piece at a time, through one small buffer: no temporary as long as the song (a 3-minute
+    # stereo song is 69 MB), and the pieces stay in the processor's cache.
+    buffer = np.empty((min(ADD_CHUNK_FRAMES, end - start), 2), np.float32)
     for first in range(start, end, ADD_CHUNK_FRAMES):
         last = min(end, first + ADD_CHUNK_FRAMES)
-        target[first:last] += audio[first - start:last - start] * gains
+        scaled = np.multiply(audio[first - start:last - start], gains, out=buffer[:last - first])
+        target[first:last] += scaled
 
 
 # ---- takes and sound files ---------------------------------------------------------------------

@@ -58,8 +58,12 @@ def render_pattern(song, name: str, bars: int, sounds, sample_rate: int, work=No
             if np.max(np.abs(second - third), initial=0.0) <= REPEAT_TOLERANCE:
                 if work is not None:
                     work.advance(copies * period_frames * PATTERN_WEIGHT)
-                return np.concatenate([rendered[:period_frames], np.tile(second, (copies, 1)),
-                                       rendered[period_frames:]])
+                out = np.empty((len(rendered) + copies * period_frames, 2), np.float32)  # filled once, no tile
+                out[:period_frames] = rendered[:period_frames]
+                for copy_index in range(copies):
+                    out[(copy_index + 1) * period_frames:(copy_index + 2) * period_frames] = second
+                out[(copies + 1) * period_frames:] = rendered[period_frames:]
+                return out
             if work is not None:  # not the same: start again the slow way, counting from here
                 work.advance(-(len(rendered) - round(TAIL_S * sample_rate)) * PATTERN_WEIGHT)
     return _render_steps(song, name, steps, sounds, sample_rate, work)
