@@ -28,18 +28,21 @@ _lock = threading.RLock()  # re-entered while a loop is checked
 _loops: dict[str, object] = {}  # "sosfilt" / "upfirdn": scipy's loop, or None (use the public function)
 
 
-def sosfilt(sos: np.ndarray, x: np.ndarray, overwrite_x: bool = False) -> np.ndarray:
-    """scipy.signal.sosfilt(sos, x, axis=1), starting from rest: float64 (channels, frames).
+def sosfilt(sos: np.ndarray, x: np.ndarray, overwrite_x: bool = False, zi: np.ndarray | None = None):
+    """scipy.signal.sosfilt(sos, x, axis=1): float64 (channels, frames), from rest, or from the
+    state zi (channels, sections, 2) a call before left, when given: then (y, the state after).
     overwrite_x: x may be filtered in place when it is float64 and C-ordered (saves a copy)."""
     loop = _loop("sosfilt")
     sos = np.asarray(sos, np.float64)
+    state = np.zeros((len(x), len(sos), 2)) if zi is None else np.array(zi, np.float64, order="C")
     if loop is None:
         from scipy.signal import sosfilt as public_sosfilt
 
-        return public_sosfilt(sos, np.asarray(x, np.float64), axis=1)
+        y, after = public_sosfilt(sos, np.asarray(x, np.float64), axis=1, zi=state.transpose(1, 0, 2))
+        return y if zi is None else (y, np.ascontiguousarray(after.transpose(1, 0, 2)))
     y = np.array(x, np.float64, order="C", copy=None if overwrite_x else True)  # filtered in place
-    loop(sos, y, np.zeros((len(y), len(sos), 2)))
-    return y
+    loop(sos, y, state)  # the state is left as the filters end
+    return y if zi is None else (y, state)
 
 
 def upfirdn(h: np.ndarray, x: np.ndarray, up: int) -> np.ndarray:

@@ -88,11 +88,21 @@ def _k_weighted_step_energy(samples: np.ndarray, sample_rate: int) -> np.ndarray
 
 def _k_weighted_squares(chunk: np.ndarray, sample_rate: int) -> np.ndarray:
     """One chunk of (frames, channels) through the K-weighting filters, squared and summed over channels."""
+    return k_weighted_squares_from(chunk, sample_rate, None)[0]
+
+
+def k_weighted_squares_from(chunk: np.ndarray, sample_rate: int,
+                            state: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """(_k_weighted_squares of chunk, the filters' state after it), starting from `state` (None:
+    from rest): a minute filtered piece by piece this way gives the same as filtered whole."""
     from studio.audio.filter_kernels import sosfilt
 
     channels = np.array(np.asarray(chunk).T, dtype=np.float64, order="C")  # each channel's frames together
-    filtered = sosfilt(k_weighting_sections(sample_rate), channels, overwrite_x=True)
-    return np.einsum("cn,cn->n", filtered, filtered)  # squared and summed, with no array of squares
+    sections = k_weighting_sections(sample_rate)
+    if state is None:
+        state = np.zeros((len(channels), len(sections), 2))
+    filtered, state = sosfilt(sections, channels, overwrite_x=True, zi=state)
+    return np.einsum("cn,cn->n", filtered, filtered), state  # squared and summed, with no array of squares
 
 
 def k_weighting_sections(sample_rate: int) -> np.ndarray:

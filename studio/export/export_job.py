@@ -26,6 +26,7 @@ from datetime import date
 from pathlib import Path
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from studio.export.audio_files import (
     FORMATS, LOSSY_FORMATS, Tags, check_out_dir, estimated_bytes, extension_of, safe_file_name, write_audio,
@@ -142,8 +143,10 @@ def export_song(song: Song, out_dir: str | os.PathLike, options: ExportOptions |
             break
         check = _MixCheck(mixed.mix, plan, options.sample_rate, ceiling_dbtp)
         try:
-            _write_files(song, mixed, plan, mix_path, stem_paths, midi_path, options, tags, progress, cancel,
-                         check.passed)
+            # The check's matrix products on one core: the encoder has the other to itself.
+            with threadpool_limits(limits=1, user_api="blas"):
+                _write_files(song, mixed, plan, mix_path, stem_paths, midi_path, options, tags, progress, cancel,
+                             check.passed)
             break
         except _PeakOver as over:
             aim_lower_db += over.peak_dbtp - ceiling_dbtp + 0.01

@@ -32,7 +32,9 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from studio.audio.loudness import CHUNK_STEPS, STEP_S, loudness_of_steps, k_weighted_energy, loudness_of_energy
+from studio.audio.loudness import (
+    CHUNK_STEPS, STEP_S, k_weighted_energy, k_weighted_squares_from, loudness_of_energy, loudness_of_steps,
+)
 from studio.export.errors import ExportCancelled
 
 LOOKAHEAD_S = 0.005  # the limiter's attack, and how far ahead it looks
@@ -66,6 +68,7 @@ _TRUE_PEAK_PROTOTYPE = TRUE_PEAK_PHASES.T.reshape(-1).astype(np.float32)  # the 
 # No oversampled value is higher than this times the highest of the 12 samples it is made from.
 TRUE_PEAK_BOUND = float(np.abs(TRUE_PEAK_PHASES).sum(axis=1).max()) * (1 + 1e-6)  # 2.023 (+6.1 dB)
 EXACT_BATCH_BLOCKS = 8192  # blocks whose true peaks are worked out together
+MEASURE_PIECE_FRAMES = 1 << 16  # measure_planned's pieces (1.4 s at 48 kHz)
 _BLOCK_STEPS = np.arange(BLOCK_FRAMES) / BLOCK_FRAMES  # where each frame of a block lies between its knots
 
 Progress = Callable[[float, str], None]
@@ -187,16 +190,23 @@ def measure_planned(audio: np.ndarray, plan: GainPlan, sample_rate: int,
     minute = CHUNK_STEPS * round(STEP_S * sample_rate)  # as k_weighted_energy's minutes
     energy = np.zeros(frames, np.float32)
     sample_peaks = np.zeros(math.ceil(frames / BLOCK_FRAMES), np.float32)
-    for first in range(0, frames, minute):
+    state = None
+    # In small pieces, each quick: the export runs this beside the thread feeding the encoder,
+    # which must never wait long for the interpreter lock.
+    first = 0
+    while first < frames:
         if cancel is not None and cancel():
             raise ExportCancelled()
-        last = min(frames, first + minute)
+        last = min(frames, first + MEASURE_PIECE_FRAMES, (first // minute + 1) * minute)
         mastered = plan.apply(audio, first, last).reshape(last - first, -1)
-        energy[first:last] = k_weighted_energy(mastered, sample_rate)
-        starts = np.arange(first // BLOCK_FRAMES * BLOCK_FRAMES, last, BLOCK_FRAMES)  # blocks touching this minute
+        if first % minute == 0:
+            state = None  # the filters start afresh each minute, as k_weighted_energy's do
+        energy[first:last], state = k_weighted_squares_from(mastered, sample_rate, state)
+        starts = np.arange(first // BLOCK_FRAMES * BLOCK_FRAMES, last, BLOCK_FRAMES)  # blocks touching this piece
         loudest = np.maximum.reduceat(np.abs(mastered).ravel(), np.maximum(starts - first, 0) * mastered.shape[1])
         blocks = starts // BLOCK_FRAMES
-        sample_peaks[blocks] = np.maximum(sample_peaks[blocks], loudest)  # a block across two minutes: both parts
+        sample_peaks[blocks] = np.maximum(sample_peaks[blocks], loudest)  # a block across two pieces: both parts
+        first = last
     near = np.maximum(sample_peaks, np.maximum(np.append(sample_peaks[1:], 0.0), np.insert(sample_peaks[:-1], 0, 0.0)))
     bounds = near * np.float32(TRUE_PEAK_BOUND)
     values, exact = sample_peaks.copy(), np.zeros(len(sample_peaks), bool)
@@ -413,9 +423,8 @@ class GainPlan:
     def curve(self, first: int, last: int) -> np.ndarray:
         """The gain of frames first..last (float32): gains_at(knots, frames), a block at a time."""
         lo, hi = first // BLOCK_FRAMES, -(-last // BLOCK_FRAMES)
-        held = np.append(self.knots, self.knots[-1])  # after the last knot the gain holds
-        g0 = held[np.minimum(np.arange(lo, hi), len(held) - 1)]
-        g1 = held[np.minimum(np.arange(lo + 1, hi + 1), len(held) - 1)]
+        knots = self.knots[np.minimum(np.arange(lo, hi + 1), len(self.knots) - 1)]  # after the last, it holds
+        g0, g1 = knots[:-1], knots[1:]
         ramps = g0[:, None] + (g1 - g0)[:, None] * _BLOCK_STEPS
         return ramps.ravel()[first - lo * BLOCK_FRAMES:last - lo * BLOCK_FRAMES].astype(np.float32)
 
@@ -431,9 +440,8 @@ class GainPlan:
 def gains_at(knots: np.ndarray, frames: np.ndarray) -> np.ndarray:
     """The gain drawn straight between knots BLOCK_FRAMES apart (held after the last), at the
     given frames (any shape): float32, computed as GainPlan.curve computes it."""
-    held = np.append(knots, knots[-1])
-    block = np.clip(frames // BLOCK_FRAMES, 0, len(held) - 1)
-    g0, g1 = held[block], held[np.minimum(block + 1, len(held) - 1)]
+    block = np.maximum(frames // BLOCK_FRAMES, 0)
+    g0, g1 = knots[np.minimum(block, len(knots) - 1)], knots[np.minimum(block + 1, len(knots) - 1)]
     return (g0 + (g1 - g0) * _BLOCK_STEPS[frames % BLOCK_FRAMES]).astype(np.float32)
 
 

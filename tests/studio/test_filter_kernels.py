@@ -72,3 +72,14 @@ def test_the_studios_loudness_and_true_peak_never_import_scipy_signal():
             "print('scipy.signal' in sys.modules, 'scipy.ndimage' in sys.modules)\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["False", "False"]
+
+
+@pytest.mark.parametrize("loops", ["scipys", "public"])
+def test_filtering_piece_by_piece_from_the_state_left_is_filtering_whole(loops, request):
+    if loops == "public":
+        request.getfixturevalue("public_only")
+    x, sos = noise(3000), k_weighting_sections(48000)
+    whole = filter_kernels.sosfilt(sos, x)
+    first, state = filter_kernels.sosfilt(sos, x[:, :1234], zi=np.zeros((2, 2, 2)))
+    second, _ = filter_kernels.sosfilt(sos, x[:, 1234:], zi=state)
+    np.testing.assert_allclose(np.concatenate([first, second], axis=1), whole, rtol=0, atol=1e-12)
