@@ -30,7 +30,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 
 from studio.audio.loudness import (
     CHUNK_STEPS, STEP_S, k_weighted_energy, k_weighted_squares_from, loudness_of_energy, loudness_of_steps,
@@ -251,7 +250,7 @@ def limiter_knots(block_peaks: np.ndarray, ceiling: float, sample_rate: int) -> 
     ahead = max(1, math.ceil(LOOKAHEAD_S * sample_rate / BLOCK_FRAMES))
     # Block b takes the least need of blocks b - 1 .. b + ahead - 1.
     reach = np.concatenate([need[:1], need, np.full(ahead - 1, need[-1])])  # the ends held, as far as looked
-    held = sliding_window_view(reach, ahead + 1).min(axis=1)
+    held = _moving_minimum(reach, ahead + 1)
     # Release: cut_db[b] = max over k <= b of cut[k] * decay^(b - k); in logs that is a running
     # maximum of log(cut[k]) - k * log(decay), shifted back.
     cut_db = -20.0 * np.log10(held)
@@ -266,6 +265,17 @@ def limiter_knots(block_peaks: np.ndarray, ceiling: float, sample_rate: int) -> 
     padded = np.concatenate([np.full(ahead - 1, gain[0]), gain])
     sums = np.cumsum(np.concatenate([[0.0], padded]))
     return (sums[ahead:] - sums[:-ahead]) / ahead
+
+
+def _moving_minimum(values: np.ndarray, width: int) -> np.ndarray:
+    """out[i] = min(values[i:i + width]) for each whole window: by doubling spans (a window of 16
+    takes 4 passes over the array; numpy is slow at many short minima)."""
+    spans, span = values.copy(), 1
+    while span * 2 <= width:  # spans[i] = min(values[i:i + 2 * span])
+        spans = np.minimum(spans[:-span], spans[span:])
+        span *= 2
+    count = len(values) - width + 1
+    return np.minimum(spans[:count], spans[width - span:width - span + count])  # two spans cover the window
 
 
 # ---- the gain: found from the mix's analysis, applied a piece at a time --------------------------

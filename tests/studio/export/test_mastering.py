@@ -187,3 +187,13 @@ def test_the_planned_measure_is_the_measure_of_the_mastered_song(rate, monkeypat
     plan = plan_gain(analyse(audio, rate), rate, -12.0, -1.0)
     lufs, peak_dbtp = measure_planned(audio, plan, rate)
     assert lufs == pytest.approx(integrated_lufs(plan.apply(audio), rate), abs=1e-6)
+
+
+@pytest.mark.parametrize("frames, width", [(1000, 16), (1000, 5), (17, 16), (16, 16), (50, 1), (40, 3)])
+def test_the_limiters_moving_minimum_is_each_windows_least(frames, width):
+    from numpy.lib.stride_tricks import sliding_window_view
+
+    from studio.export.mastering import _moving_minimum
+
+    values = np.random.default_rng(frames + width).random(frames)
+    np.testing.assert_array_equal(_moving_minimum(values, width), sliding_window_view(values, width).min(axis=1))
