@@ -26,7 +26,7 @@ BPM = 120.0  # 90 bars of 4 beats in 180 s
 # A tempo whose loops never come round to a whole number of samples soon: the beat is played
 # whole (studio/export/pattern_render.py), as at any tempo before.
 UNEVEN_BPM = 117.3
-RUNS = 3
+RUNS = 5  # each export and ffmpeg alone in turn: the median of five is steadier on a shared machine
 
 _EXPORT_CHILD = r"""
 import os, resource, sys, time
@@ -179,8 +179,11 @@ def measure_export(progress: Progress) -> Measured:
         "is not: on Linux that figure survives exec, so a child of the big bench process started out as big "
         "as its parent (the 1.8 GB of earlier full runs).",
         "The issue's target is 1.2x ffmpeg alone. The export does more than encode: it renders the beat "
-        "through the drum machine's graph, mixes, measures loudness and true peak (4x oversampled) and "
-        "limits, before the same encode; the exact check of the result runs while the encoder works.",
+        "through the drum machine's graph, decodes the take and the track (on a second thread meanwhile), "
+        "mixes, measures the loudness and bounds the true peaks, works out the true peaks (4x oversampled) "
+        "only where a gain could bring them over the ceiling, and plans the gain, before the same encode. "
+        "The gain is applied as each piece goes to the encoder, and the exact check of the result "
+        "(loudness and true peak) runs beside the encoder on the other core.",
         f"At {BPM:g} BPM a bar is 96000 samples, so the 90-bar beat is played for its first bars and the rest "
         "are copies, sample for sample the same (studio/export/pattern_render.py); most whole-number tempos "
         "allow that.",

@@ -115,7 +115,8 @@ def k_weighting_sections(sample_rate: int) -> np.ndarray:
     root, cos = 2.0 * math.sqrt(gain) * alpha, math.cos(w0)
     shelf = [gain * ((gain + 1) + (gain - 1) * cos + root), -2 * gain * ((gain - 1) + (gain + 1) * cos),
              gain * ((gain + 1) + (gain - 1) * cos - root),
-             (gain + 1) - (gain - 1) * cos + root, 2 * ((gain - 1) - (gain + 1) * cos), (gain + 1) - (gain - 1) * cos - root]
+             (gain + 1) - (gain - 1) * cos + root, 2 * ((gain - 1) - (gain + 1) * cos),
+             (gain + 1) - (gain - 1) * cos - root]
     w0 = 2.0 * math.pi * 38.0 / sample_rate
     alpha, cos = math.sin(w0) / (2.0 * 0.5), math.cos(w0)
     high_pass = [(1 + cos) / 2, -(1 + cos), (1 + cos) / 2, 1 + alpha, -2 * cos, 1 - alpha]

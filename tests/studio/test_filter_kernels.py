@@ -6,7 +6,7 @@ import pytest
 
 from studio.audio import filter_kernels
 from studio.audio.loudness import k_weighting_sections
-from studio.export.mastering import _TRUE_PEAK_PROTOTYPE, OVERSAMPLING
+from studio.export.true_peaks import OVERSAMPLING, TRUE_PEAK_PROTOTYPE
 
 
 @pytest.fixture
@@ -32,15 +32,15 @@ def test_the_loops_are_scipys_own_and_agree_with_scipy_signal():
     sos = k_weighting_sections(48000)
     np.testing.assert_allclose(filter_kernels.sosfilt(sos, x), sosfilt(sos, x.astype(np.float64), axis=1),
                                rtol=0, atol=1e-12)
-    np.testing.assert_allclose(filter_kernels.upfirdn(_TRUE_PEAK_PROTOTYPE, x, OVERSAMPLING),
-                               upfirdn(_TRUE_PEAK_PROTOTYPE, x, OVERSAMPLING, axis=1), rtol=0, atol=1e-6)
+    np.testing.assert_allclose(filter_kernels.upfirdn(TRUE_PEAK_PROTOTYPE, x, OVERSAMPLING),
+                               upfirdn(TRUE_PEAK_PROTOTYPE, x, OVERSAMPLING, axis=1), rtol=0, atol=1e-6)
 
 
 def test_without_the_loops_scipy_signal_gives_the_same(public_only):
     x = noise(300)
     sos = k_weighting_sections(44100)
     assert not filter_kernels.using_scipy_loops()
-    filtered, upsampled = filter_kernels.sosfilt(sos, x), filter_kernels.upfirdn(_TRUE_PEAK_PROTOTYPE, x, 4)
+    filtered, upsampled = filter_kernels.sosfilt(sos, x), filter_kernels.upfirdn(TRUE_PEAK_PROTOTYPE, x, 4)
     assert upsampled.shape == (2, 299 * 4 + 48) and filtered.shape == (2, 300)
     assert np.any(filtered) and np.any(upsampled)
 

@@ -11,7 +11,8 @@ import pytest
 from studio.export.audio_files import read_tags
 from studio.export.errors import ExportCancelled, ExportError, ExportFileExists
 from studio.export.export_job import ExportOptions, export_song, set_exporter
-from studio.export.mastering import integrated_lufs, true_peak_dbtp
+from studio.export.mastering import integrated_lufs
+from studio.export.true_peaks import true_peak_dbtp
 from studio.export.mixdown import bar_start_sample
 from studio.export.performance_set import export_set
 from studio.export.song import Clip, Lane, Song

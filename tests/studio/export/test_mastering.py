@@ -5,9 +5,9 @@ import math
 import numpy as np
 import pytest
 
-from studio.export.mastering import (
-    RELEASE_S, fit, integrated_lufs, limiter_gain, master, measure, peak_envelope, true_peak_dbtp,
-)
+from studio.export.limiter import RELEASE_S, limiter_gain
+from studio.export.mastering import fit, integrated_lufs, master, measure
+from studio.export.true_peaks import peak_envelope, true_peak_dbtp
 
 SR = 48000
 
@@ -139,7 +139,8 @@ def test_the_passes_estimates_are_what_the_measure_finds():
 
 
 def test_the_true_peaks_worked_out_only_where_they_matter_are_peak_envelopes_own():
-    from studio.export.mastering import BLOCK_FRAMES, analyse
+    from studio.export.limiter import BLOCK_FRAMES
+    from studio.export.mastering import analyse
 
     for audio in (music_like(2.0), music_like(2.0)[:12345], np.cumsum(music_like(1.0), axis=0) / 300, music_like()[:9]):
         analysis = analyse(audio, SR)
@@ -193,7 +194,7 @@ def test_the_planned_measure_is_the_measure_of_the_mastered_song(rate, monkeypat
 def test_the_limiters_moving_minimum_is_each_windows_least(frames, width):
     from numpy.lib.stride_tricks import sliding_window_view
 
-    from studio.export.mastering import _moving_minimum
+    from studio.export.limiter import moving_minimum
 
     values = np.random.default_rng(frames + width).random(frames)
-    np.testing.assert_array_equal(_moving_minimum(values, width), sliding_window_view(values, width).min(axis=1))
+    np.testing.assert_array_equal(moving_minimum(values, width), sliding_window_view(values, width).min(axis=1))
