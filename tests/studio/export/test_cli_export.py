@@ -9,8 +9,8 @@ import mido
 from studio.cli import main
 from studio.export.audio_files import read_tags
 from studio.export.mastering import integrated_lufs
-from studio.export.true_peaks import true_peak_dbtp
 from studio.export.song_store import SongStore, save_song_file
+from studio.export.true_peaks import true_peak_dbtp
 from tests.studio.export.export_fixtures import SR, decode, small_song
 
 

@@ -12,10 +12,10 @@ from studio.export.audio_files import read_tags
 from studio.export.errors import ExportCancelled, ExportError, ExportFileExists
 from studio.export.export_job import ExportOptions, export_song, set_exporter
 from studio.export.mastering import integrated_lufs
-from studio.export.true_peaks import true_peak_dbtp
 from studio.export.mixdown import bar_start_sample
 from studio.export.performance_set import export_set
 from studio.export.song import Clip, Lane, Song
+from studio.export.true_peaks import true_peak_dbtp
 from studio.mic.takes import TakeStore
 from tests.studio.export.export_fixtures import BPM, SR, decode, make_beat, make_kit, small_song
 from tests.studio.signals import onsets
@@ -81,6 +81,22 @@ def test_a_cancel_leaves_no_file_under_any_final_name(tmp_path, out_dir):
     with pytest.raises(ExportCancelled):
         export_song(song, out_dir, ExportOptions(format="mp3-320"), cancel=lambda: True)
     assert os.listdir(out_dir) == []
+
+
+def test_a_cancel_while_encoding_stops_the_encoder_and_the_check_and_leaves_nothing(tmp_path, out_dir):
+    import threading
+
+    song = small_song(tmp_path)
+    pieces_saved = []
+
+    def progress(fraction, words):
+        if words.startswith("Saving"):
+            pieces_saved.append(fraction)
+
+    with pytest.raises(ExportCancelled):
+        export_song(song, out_dir, ExportOptions(format="mp3-320"), progress, cancel=lambda: len(pieces_saved) >= 4)
+    assert os.listdir(out_dir) == []  # not even the encoder's partial file
+    assert not [thread for thread in threading.enumerate() if thread.name == "export check"]
 
 
 def test_a_missing_take_is_named_and_nothing_is_written(tmp_path, out_dir):

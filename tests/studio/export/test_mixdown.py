@@ -128,6 +128,17 @@ def test_a_missing_sound_file_and_a_song_without_a_beat_are_named(tmp_path):
         mixdown(Song("s", "Empty", lanes=[Lane("Beat", "beat")]), SR)
 
 
+def test_a_sound_file_that_fails_while_it_is_decoded_beside_the_beat_is_named(tmp_path, monkeypatch):
+    from studio.export import mixdown as mixdown_module
+
+    def broken(path, sample_rate):
+        raise ExportError(f"{path.name} could not be read: it is damaged.")
+
+    monkeypatch.setattr(mixdown_module, "sound_file_audio", broken)
+    with pytest.raises(ExportError, match="chord.wav could not be read: it is damaged."):  # small_song's track
+        mixdown(small_song(tmp_path), SR)
+
+
 def test_a_song_with_every_lane_muted_is_silence_with_a_note(tmp_path):
     song = small_song(tmp_path)
     for lane in song.lanes:
