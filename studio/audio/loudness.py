@@ -22,6 +22,7 @@ import math
 import numpy as np
 
 CHUNK_STEPS = 600  # filtered a minute at a time
+PIECE_FRAMES = 1 << 18  # and within the minute, this much at once (memory)
 STEP_S = 0.1  # gating blocks are 400 ms long and start every 100 ms (75 % overlap)
 STEPS_PER_BLOCK = 4
 ABSOLUTE_GATE_LUFS = -70.0
@@ -87,8 +88,15 @@ def _k_weighted_step_energy(samples: np.ndarray, sample_rate: int) -> np.ndarray
 
 
 def _k_weighted_squares(chunk: np.ndarray, sample_rate: int) -> np.ndarray:
-    """One chunk of (frames, channels) through the K-weighting filters, squared and summed over channels."""
-    return k_weighted_squares_from(chunk, sample_rate, None)[0]
+    """One chunk of (frames, channels) through the K-weighting filters, squared and summed over
+    channels (float64). Filtered a piece at a time, the filters' state carried from each piece to
+    the next (the same figures as the chunk whole), so the float64 copies stay small."""
+    squares = np.empty(len(chunk))
+    state = None
+    for first in range(0, len(chunk), PIECE_FRAMES):
+        squares[first:first + PIECE_FRAMES], state = k_weighted_squares_from(
+            chunk[first:first + PIECE_FRAMES], sample_rate, state)
+    return squares
 
 
 def k_weighted_squares_from(chunk: np.ndarray, sample_rate: int,
