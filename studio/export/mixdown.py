@@ -117,22 +117,33 @@ def mixdown(song: Song, sample_rate: int = 48000, progress: Progress | None = No
     mix = np.zeros((total_frames, 2), np.float32)
     stem_list: list[tuple[str, np.ndarray]] = []
     with _FileReader(sources, sample_rate) as files:  # decodes takes and sound files while the beat renders
-        for lane in lanes:
-            stem = np.zeros((total_frames, 2), np.float32) if stems else None
-            for clip in lane.clips:
-                work.words = f"Mixing \u201c{lane.name}\u201d"
-                if clip.kind == "pattern":
-                    audio = _pattern_audio(song, clip, sounds, sample_rate, work, rendered_patterns)
-                else:
-                    audio = files.audio(clip, work)
-                # A pattern's render already sounds from PLAYBACK_OFFSET_SAMPLES, as pads do live; a
-                # take or a sound file is moved by as much, as the Mic app's take player does.
-                offset = 0 if clip.kind == "pattern" else PLAYBACK_OFFSET_SAMPLES
-                start = bar_start_sample(song.bpm, clip.start_bar, sample_rate) + offset
-                _add_lane_audio(stem if stems else mix, audio, start, lane)
-            if stems:
+        if stems:
+            for lane in lanes:
+                stem = np.zeros((total_frames, 2), np.float32)
+                for clip in lane.clips:
+                    work.words = f"Mixing \u201c{lane.name}\u201d"
+                    if clip.kind == "pattern":
+                        audio = _pattern_audio(song, clip, sounds, sample_rate, work, rendered_patterns)
+                    else:
+                        audio = files.audio(clip, work)
+                    _add_lane_audio(stem, audio, _clip_start(song, clip, sample_rate), lane)
                 mix += stem
                 stem_list.append((lane.name, stem))
+        else:
+            # The takes and sound files are added into the mix on the reader's thread as each is
+            # decoded, while the beat renders here; the beat's clips are added once that is done.
+            files.add_into(mix, [(clip, lane, _clip_start(song, clip, sample_rate))
+                                 for lane in lanes for clip in lane.clips if clip.kind != "pattern"])
+            beats = []
+            for lane in lanes:
+                for clip in lane.clips:
+                    if clip.kind == "pattern":
+                        work.words = f"Mixing \u201c{lane.name}\u201d"
+                        audio = _pattern_audio(song, clip, sounds, sample_rate, work, rendered_patterns)
+                        beats.append((audio, _clip_start(song, clip, sample_rate), lane))
+            files.wait_added(work)
+            for audio, start, lane in beats:
+                _add_lane_audio(mix, audio, start, lane)
     work.advance(max(0.0, work.total - work.done))  # estimates of the work never quite add up: end on 1
     frames, fades = _song_envelope(song, mix, music_frames, sample_rate)
     mix = mix[:frames]
@@ -228,6 +239,7 @@ class _FileReader:
         self._sources = sources
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="export-decode")
         self._decoded: dict = {}
+        self._added: list = []
         for source in sources.values():
             key = _file_key(source)
             if key is not None and key not in self._decoded:
@@ -238,11 +250,34 @@ class _FileReader:
         work.advance(len(audio) * FILE_WEIGHT)
         return audio
 
+    def add_into(self, mix: np.ndarray, placements: list[tuple[Clip, Lane, int]]) -> None:
+        """Add each (clip, lane, first frame) into mix on the reader's thread, as soon as its file
+        is decoded. Nothing else may touch mix until wait_added() has returned."""
+        def add(clip: Clip, lane: Lane, start: int) -> int:
+            audio = self._decoded[_file_key(self._sources[id(clip)])].result()  # decoded already: one worker, in order
+            _add_lane_audio(mix, audio, start, lane)
+            return len(audio)
+
+        self._added = [self._pool.submit(add, *placement) for placement in placements]
+
+    def wait_added(self, work: _Work) -> None:
+        """Wait for add_into()'s work (its errors are raised here)."""
+        for added in self._added:
+            work.advance(added.result() * FILE_WEIGHT)
+
     def __enter__(self) -> _FileReader:
         return self
 
     def __exit__(self, *_) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)  # after a cancel: what is being read is let finish
+
+
+def _clip_start(song: Song, clip: Clip, sample_rate: int) -> int:
+    """The mix's frame where a clip's audio starts. A pattern's render already sounds from
+    PLAYBACK_OFFSET_SAMPLES, as pads do live; a take or a sound file is moved by as much, as the
+    Mic app's take player does."""
+    offset = 0 if clip.kind == "pattern" else PLAYBACK_OFFSET_SAMPLES
+    return bar_start_sample(song.bpm, clip.start_bar, sample_rate) + offset
 
 
 def _file_key(source) -> str | None:
