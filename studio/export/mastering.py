@@ -165,7 +165,7 @@ class MixAnalysis:
     block's true peaks were known. In the bench's 3-minute song, 7 % of the blocks are worked out.
     """
 
-    def __init__(self, mix: np.ndarray, sample_rate: int):
+    def __init__(self, mix: np.ndarray, sample_rate: int, sample_peaks: np.ndarray | None = None):
         self.mix = mix
         self.frames = len(mix)
         self.energy = np.zeros(0, np.float32)  # each frame's K-weighted square, with silence after a short song
@@ -173,7 +173,9 @@ class MixAnalysis:
         # 0..1 across the block. A gain drawn straight from g0 to g1 over the block turns its energy
         # into g0^2 A + g0 g1 B + g1^2 C: the loudness of a gain curve, at the cost of the blocks only.
         self.moments: np.ndarray | None = None  # float64 (blocks, 3); None when a step is not whole blocks
-        self.sample_peaks = sample_peaks = block_sample_peaks(mix)  # each block's highest sample
+        if sample_peaks is None:
+            sample_peaks = block_sample_peaks(mix)
+        self.sample_peaks = sample_peaks  # each block's highest sample
         self.block_peaks = block_bounds(sample_peaks)  # each block's true peak, or a bound on it
         self.exact = np.zeros(len(sample_peaks), bool)  # block_peaks[b] is the true peak
         self.peaks = np.zeros(self.frames, np.float32)  # peak_envelope()'s values, in the exact blocks
@@ -199,24 +201,28 @@ class MixAnalysis:
 
 
 def analyse(mix: np.ndarray, sample_rate: int, cancel: Cancel | None = None, threads: int = 2) -> MixAnalysis:
-    """The mix's energy (its minutes shared out over `threads` threads: the filters let go of the
-    interpreter lock as they run) and the bounds on its true peaks (see MixAnalysis)."""
+    """The mix's energy and the bounds on its true peaks (see MixAnalysis), shared out over
+    `threads` threads: each of the mix's minutes is filtered on its own (the filters let go of
+    the interpreter lock as they run), and the blocks' highest samples are found meanwhile."""
     mix = np.asarray(mix, dtype=np.float32)
     minute = CHUNK_STEPS * round(STEP_S * sample_rate)  # as k_weighted_energy's minutes: the same figures
     energy = np.zeros(len(mix), np.float32)
-    firsts = list(range(0, len(mix), minute))
+    found: dict[str, np.ndarray] = {}
 
-    def filter_minutes(part: list[int]) -> None:
-        for first in part:
-            if cancel is not None and cancel():
-                raise ExportCancelled()
-            energy[first:first + minute] = k_weighted_energy(mix[first:first + minute], sample_rate)
+    def filter_minute(first: int) -> None:
+        if cancel is not None and cancel():
+            raise ExportCancelled()
+        energy[first:first + minute] = k_weighted_energy(mix[first:first + minute], sample_rate)
 
-    _run_parts(filter_minutes, [firsts[part::threads] for part in range(threads)] if firsts else [[]])
+    def find_sample_peaks() -> None:
+        found["sample_peaks"] = block_sample_peaks(mix)
+
+    tasks = [find_sample_peaks] + [lambda first=first: filter_minute(first) for first in range(0, len(mix), minute)]
+    _run_parts(lambda part: [task() for task in part], [tasks[part::threads] for part in range(threads)])
     short = round(MIN_LOUDNESS_S * sample_rate) - len(energy)
     if short > 0:
         energy = np.concatenate([energy, np.zeros(short, np.float32)])
-    analysis = MixAnalysis(mix, sample_rate)
+    analysis = MixAnalysis(mix, sample_rate, found["sample_peaks"])
     analysis.set_energy(energy, sample_rate)
     return analysis
 
