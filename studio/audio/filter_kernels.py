@@ -1,17 +1,17 @@
-"""Two of scipy.signal's compiled filters, without importing the rest of scipy.signal.
+"""scipy.signal's sosfilt loop, without importing the rest of scipy.signal.
 
-    sosfilt(sos, x) -> y          x: (channels, frames), filtered along the frames (float64)
-    upfirdn(h, x, up) -> y        x: (channels, frames), upsampled by `up` through h (float32)
+    sosfilt(sos, x, overwrite_x=False, zi=None) -> y, or (y, state after) when zi is given
+                                  x: (channels, frames), filtered along the frames (float64)
 
 Importing scipy.signal takes more than a second here (it brings scipy.stats, scipy.interpolate
 and more with it): longer than the export's whole analysis of a 3-minute song, and on a tablet
-longer still. Loudness and true peaks need only two of its compiled loops, sosfilt's and
-upfirdn's, which are loaded here from scipy's own files in about 20 ms (as
-studio/melody/butterworth.py keeps scipy.signal out of the engine process).
+longer still. Loudness (the K-weighting filters) needs only sosfilt's compiled loop, which is
+loaded here from scipy's own file in about 20 ms (as studio/melody/butterworth.py keeps
+scipy.signal out of the engine process).
 
-Those loops are scipy's private parts, so each is checked once, when first loaded, on a small
-input against the same sums done here in Python. If this scipy's files are missing or do not
-agree, scipy.signal's public functions are used instead: the same results, only slower to import.
+That loop is one of scipy's private parts, so it is checked once, when first loaded, on a small
+input against the same sums done here in Python. If this scipy's file is missing or does not
+agree, scipy.signal's public sosfilt is used instead: the same results, only slower to import.
 """
 
 from __future__ import annotations
@@ -24,15 +24,16 @@ import threading
 
 import numpy as np
 
-_lock = threading.RLock()  # re-entered while a loop is checked
-_loops: dict[str, object] = {}  # "sosfilt" / "upfirdn": scipy's loop, or None (use the public function)
+_lock = threading.Lock()
+_NOT_LOADED = object()
+_sosfilt_loop = _NOT_LOADED  # scipy's loop once loaded, or None (the public sosfilt is used)
 
 
 def sosfilt(sos: np.ndarray, x: np.ndarray, overwrite_x: bool = False, zi: np.ndarray | None = None):
     """scipy.signal.sosfilt(sos, x, axis=1): float64 (channels, frames), from rest, or from the
     state zi (channels, sections, 2) a call before left, when given: then (y, the state after).
     overwrite_x: x may be filtered in place when it is float64 and C-ordered (saves a copy)."""
-    loop = _loop("sosfilt")
+    loop = _loop()
     sos = np.asarray(sos, np.float64)
     state = np.zeros((len(x), len(sos), 2)) if zi is None else np.array(zi, np.float64, order="C")
     if loop is None:
@@ -45,36 +46,20 @@ def sosfilt(sos: np.ndarray, x: np.ndarray, overwrite_x: bool = False, zi: np.nd
     return y if zi is None else (y, state)
 
 
-def upfirdn(h: np.ndarray, x: np.ndarray, up: int) -> np.ndarray:
-    """scipy.signal.upfirdn(h, x, up, axis=1): float32 (channels, (frames - 1) * up + len(h))."""
-    loop = _loop("upfirdn")
-    h, x = np.asarray(h, np.float32), np.asarray(x, np.float32)
-    if loop is None:
-        from scipy.signal import upfirdn as public_upfirdn
-
-        return public_upfirdn(h, x, up, axis=1)
-    apply, constant = loop
-    padded = np.zeros(len(h) + (-len(h) % up), np.float32)
-    padded[:len(h)] = h
-    flipped = np.ascontiguousarray(padded.reshape(-1, up).T[:, ::-1].ravel())  # as scipy's _pad_h
-    out = np.zeros((len(x), (x.shape[1] - 1) * up + len(h)), np.float32)
-    apply(np.ascontiguousarray(x), flipped, out, up, 1, 1, constant, 0)
-    return out
+def using_scipy_loop() -> bool:
+    """True when the loop is scipy's own, loaded alone (False: scipy.signal is imported)."""
+    return _loop() is not None
 
 
-def using_scipy_loops() -> bool:
-    """True when both loops are scipy's own, loaded alone (False: scipy.signal is imported)."""
-    return _loop("sosfilt") is not None and _loop("upfirdn") is not None
-
-
-def _loop(name: str):
+def _loop():
+    global _sosfilt_loop
     with _lock:
-        if name not in _loops:
+        if _sosfilt_loop is _NOT_LOADED:
             try:
-                _loops[name] = _load_sosfilt() if name == "sosfilt" else _load_upfirdn()
+                _sosfilt_loop = _load_sosfilt()
             except Exception:  # not this scipy's layout: the public function instead
-                _loops[name] = None
-        return _loops[name]
+                _sosfilt_loop = None
+        return _sosfilt_loop
 
 
 def _load_sosfilt():
@@ -85,22 +70,6 @@ def _load_sosfilt():
     loop(sos, y, np.zeros((1, 2, 2)))
     if not np.allclose(y[0], _sosfilt_in_python(sos, x[0]), rtol=0, atol=1e-12):
         raise ValueError("scipy's sosfilt loop does not agree")
-    return loop
-
-
-def _load_upfirdn():
-    module = _module("_upfirdn_apply")
-    constant = module.mode_enum("constant")
-    h = np.array([0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7], np.float32)
-    x = np.array([[1.0, -2.0, 0.5], [0.0, 1.0, 0.0]], np.float32)
-    loop = (module._apply, constant)
-    _loops["upfirdn"] = loop  # for upfirdn() below, while checking it
-    try:
-        y = upfirdn(h, x, 4)
-    finally:
-        del _loops["upfirdn"]
-    if not np.allclose(y, _upfirdn_in_python(h, x, 4), rtol=0, atol=1e-6):
-        raise ValueError("scipy's upfirdn loop does not agree")
     return loop
 
 
@@ -132,11 +101,3 @@ def _sosfilt_in_python(sos: np.ndarray, x: np.ndarray) -> np.ndarray:
             x1, x2, y1, y2 = value, x1, y, y1
         signal = out
     return np.array(signal)
-
-
-def _upfirdn_in_python(h: np.ndarray, x: np.ndarray, up: int) -> np.ndarray:
-    """x with up - 1 zeros after each sample, convolved with h in full: the check's reference."""
-    stuffed = np.zeros((len(x), x.shape[1] * up), np.float64)
-    stuffed[:, ::up] = x
-    full = np.array([np.convolve(row, h.astype(np.float64)) for row in stuffed])
-    return full[:, :(x.shape[1] - 1) * up + len(h)]

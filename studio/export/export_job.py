@@ -175,7 +175,7 @@ class _PeakOver(Exception):
 class _MixCheck:
     """The mastered mix measured exactly (loudness and true peak) on a thread of its own, while
     the encoder works on it: the mix takes its final name only once it has passed. The check
-    applies the gain to the mix itself, a minute at a time (measure_planned), as the writer does."""
+    applies the gain to the mix itself, a piece at a time (measure_planned), as the writer does."""
 
     def __init__(self, mix: np.ndarray, plan: GainPlan, sample_rate: int, ceiling_dbtp: float):
         self._plan, self._ceiling_dbtp = plan, ceiling_dbtp

@@ -47,7 +47,7 @@ from studio.export.true_peaks import (
 LIMITER_MARGIN_DB = 0.1  # the limiter aims this far under the ceiling (oversampled peaks are estimates)
 LOUDNESS_TOLERANCE_LU = 0.1
 MAX_PASSES = 12
-CHECK_TRIES = 4  # measure() found a peak over: aim lower and measure again, at most this often
+CHECK_TRIES = 4  # measure_planned() found a peak over: aim lower and measure again, at most this often
 MAX_GAIN_DB = 60.0
 MIN_LOUDNESS_S = 0.4  # BS.1770's block: a shorter song is measured with silence after it
 MEASURE_PIECE_FRAMES = 1 << 16  # measure_planned's pieces (1.4 s at 48 kHz)
@@ -165,23 +165,18 @@ class MixAnalysis:
     block's true peaks were known. In the bench's 3-minute song, 7 % of the blocks are worked out.
     """
 
-    def __init__(self, mix: np.ndarray, sample_rate: int, sample_peaks: np.ndarray | None = None):
+    def __init__(self, mix: np.ndarray, energy: np.ndarray, sample_rate: int, sample_peaks: np.ndarray):
         self.mix = mix
         self.frames = len(mix)
-        self.energy = np.zeros(0, np.float32)  # each frame's K-weighted square, with silence after a short song
+        self.energy = energy  # each frame's K-weighted square, with silence after a short song
         # For each block of energy: the sums of energy times (1 - t)^2, 2 t (1 - t) and t^2, t running
         # 0..1 across the block. A gain drawn straight from g0 to g1 over the block turns its energy
         # into g0^2 A + g0 g1 B + g1^2 C: the loudness of a gain curve, at the cost of the blocks only.
-        self.moments: np.ndarray | None = None  # float64 (blocks, 3); None when a step is not whole blocks
-        if sample_peaks is None:
-            sample_peaks = block_sample_peaks(mix)
-        self.sample_peaks = sample_peaks  # each block's highest sample
+        self.moments = _moments(energy, sample_rate)  # float64 (blocks, 3); None when a step is not whole blocks
+        self.sample_peaks = sample_peaks  # each block's highest sample (block_sample_peaks)
         self.block_peaks = block_bounds(sample_peaks)  # each block's true peak, or a bound on it
         self.exact = np.zeros(len(sample_peaks), bool)  # block_peaks[b] is the true peak
         self.peaks = np.zeros(self.frames, np.float32)  # peak_envelope()'s values, in the exact blocks
-
-    def set_energy(self, energy: np.ndarray, sample_rate: int) -> None:
-        self.energy, self.moments = energy, _moments(energy, sample_rate)
 
     def make_exact_over(self, threshold: float) -> None:
         """Work out the true peaks of every block whose bound is over threshold."""
@@ -222,9 +217,7 @@ def analyse(mix: np.ndarray, sample_rate: int, cancel: Cancel | None = None, thr
     short = round(MIN_LOUDNESS_S * sample_rate) - len(energy)
     if short > 0:
         energy = np.concatenate([energy, np.zeros(short, np.float32)])
-    analysis = MixAnalysis(mix, sample_rate, found["sample_peaks"])
-    analysis.set_energy(energy, sample_rate)
-    return analysis
+    return MixAnalysis(mix, energy, sample_rate, found["sample_peaks"])
 
 
 def _moments(energy: np.ndarray, sample_rate: int) -> np.ndarray | None:
@@ -365,13 +358,12 @@ def _highest_peak(analysis: MixAnalysis, knots: np.ndarray) -> float:
 
 def fit(mix: np.ndarray, stems: list[tuple[str, np.ndarray]], sample_rate: int, target_lufs: float = -14.0,
         ceiling_dbtp: float = -1.0, progress: Progress | None = None, cancel: Cancel | None = None,
-        aim_lower_db: float = 0.0, analysis: MixAnalysis | None = None) -> Mastered:
+        aim_lower_db: float = 0.0) -> Mastered:
     """plan_gain() applied to the mix and stems, whole; lufs and true_peak_dbtp are estimates."""
     mix = np.asarray(mix, dtype=np.float32)
-    if analysis is None:
-        if progress is not None:
-            progress(0.0, "Measuring the loudness")
-        analysis = analyse(mix, sample_rate, cancel)
+    if progress is not None:
+        progress(0.0, "Measuring the loudness")
+    analysis = analyse(mix, sample_rate, cancel)
     plan = plan_gain(analysis, sample_rate, target_lufs, ceiling_dbtp, progress, cancel, aim_lower_db)
     return _applied(plan, mix, stems)
 

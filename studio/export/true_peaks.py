@@ -11,7 +11,7 @@ comes near a limiter's ceiling, so the export works out true peaks only where a 
 them there (studio.export.mastering.MixAnalysis): no oversampled value is higher than
 TRUE_PEAK_BOUND times the highest of the 12 samples it is made from, so a block's highest nearby
 sample bounds its true peak, and the blocks over a threshold are worked out exactly, together, as
-one matrix product (block_envelopes). peak_envelope() works out every frame through upfirdn: the
+one matrix product (block_envelopes). peak_envelope() works out every frame through scipy.signal's upfirdn: the
 tests hold the export's way to it.
 """
 
@@ -84,11 +84,11 @@ def _oversampled_loudest(channels: np.ndarray, base: int, frames: int, start: in
 
     channels holds the song's frames base.. (its frames from start - TRUE_PEAK_TAPS up to end,
     or to the song's end, are needed); frames is the song's length."""
-    from studio.audio.filter_kernels import upfirdn
+    from scipy.signal import upfirdn  # the reference only: the export itself never imports scipy.signal
 
     lo = max(0, start - TRUE_PEAK_TAPS)
     window = channels[:, lo - base:min(frames, end) - base]
-    up = upfirdn(TRUE_PEAK_PROTOTYPE, window, OVERSAMPLING)
+    up = upfirdn(TRUE_PEAK_PROTOTYPE, window, OVERSAMPLING, axis=1)
     up = np.abs(up[:, (start - lo) * OVERSAMPLING:(end - lo) * OVERSAMPLING])
     both = np.maximum(up[0], up[1]) if len(up) == 2 else np.max(up, axis=0)
     phases = [both[phase::OVERSAMPLING] for phase in range(OVERSAMPLING)]  # numpy is slow along short axes

@@ -1,18 +1,17 @@
-"""scipy.signal's two loops loaded alone: the same results as scipy.signal's public functions,
-and the public functions used instead when the loops cannot be loaded."""
+"""scipy.signal's sosfilt loop loaded alone: the same results as scipy.signal's public sosfilt,
+and the public sosfilt used instead when the loop cannot be loaded."""
 
 import numpy as np
 import pytest
 
 from studio.audio import filter_kernels
 from studio.audio.loudness import k_weighting_sections
-from studio.export.true_peaks import OVERSAMPLING, TRUE_PEAK_PROTOTYPE
 
 
 @pytest.fixture
 def public_only(monkeypatch):
-    """As on a scipy whose files are laid out otherwise: loading the loops fails."""
-    monkeypatch.setattr(filter_kernels, "_loops", {})
+    """As on a scipy whose files are laid out otherwise: loading the loop fails."""
+    monkeypatch.setattr(filter_kernels, "_sosfilt_loop", filter_kernels._NOT_LOADED)
 
     def missing(name):
         raise FileNotFoundError(name)
@@ -24,31 +23,30 @@ def noise(frames=5000):
     return np.random.default_rng(3).standard_normal((2, frames)).astype(np.float32)
 
 
-def test_the_loops_are_scipys_own_and_agree_with_scipy_signal():
-    from scipy.signal import sosfilt, upfirdn
+def test_the_loop_is_scipys_own_and_agrees_with_scipy_signal():
+    from scipy.signal import sosfilt
 
-    assert filter_kernels.using_scipy_loops()
+    assert filter_kernels.using_scipy_loop()
     x = noise()
     sos = k_weighting_sections(48000)
     np.testing.assert_allclose(filter_kernels.sosfilt(sos, x), sosfilt(sos, x.astype(np.float64), axis=1),
                                rtol=0, atol=1e-12)
-    np.testing.assert_allclose(filter_kernels.upfirdn(TRUE_PEAK_PROTOTYPE, x, OVERSAMPLING),
-                               upfirdn(TRUE_PEAK_PROTOTYPE, x, OVERSAMPLING, axis=1), rtol=0, atol=1e-6)
 
 
-def test_without_the_loops_scipy_signal_gives_the_same(public_only):
+def test_without_the_loop_scipy_signal_gives_the_same(public_only):
+    from scipy.signal import sosfilt
+
     x = noise(300)
     sos = k_weighting_sections(44100)
-    assert not filter_kernels.using_scipy_loops()
-    filtered, upsampled = filter_kernels.sosfilt(sos, x), filter_kernels.upfirdn(TRUE_PEAK_PROTOTYPE, x, 4)
-    assert upsampled.shape == (2, 299 * 4 + 48) and filtered.shape == (2, 300)
-    assert np.any(filtered) and np.any(upsampled)
+    assert not filter_kernels.using_scipy_loop()
+    np.testing.assert_allclose(filter_kernels.sosfilt(sos, x), sosfilt(sos, x.astype(np.float64), axis=1),
+                               rtol=0, atol=1e-12)
 
 
 def test_the_checks_on_loading_find_a_loop_that_disagrees(monkeypatch):
-    monkeypatch.setattr(filter_kernels, "_loops", {})
+    monkeypatch.setattr(filter_kernels, "_sosfilt_loop", filter_kernels._NOT_LOADED)
     monkeypatch.setattr(filter_kernels, "_sosfilt_in_python", lambda sos, x: np.asarray(x) * 2)
-    assert filter_kernels._loop("sosfilt") is None  # so scipy.signal's public sosfilt is used
+    assert filter_kernels._loop() is None  # so scipy.signal's public sosfilt is used
 
 
 @pytest.mark.parametrize("rate", [44100, 48000, 96000])
@@ -74,9 +72,9 @@ def test_the_studios_loudness_and_true_peak_never_import_scipy_signal():
     assert done.stdout.split() == ["False", "False"]
 
 
-@pytest.mark.parametrize("loops", ["scipys", "public"])
-def test_filtering_piece_by_piece_from_the_state_left_is_filtering_whole(loops, request):
-    if loops == "public":
+@pytest.mark.parametrize("loop", ["scipys", "public"])
+def test_filtering_piece_by_piece_from_the_state_left_is_filtering_whole(loop, request):
+    if loop == "public":
         request.getfixturevalue("public_only")
     x, sos = noise(3000), k_weighting_sections(48000)
     whole = filter_kernels.sosfilt(sos, x)
