@@ -292,18 +292,32 @@ def _file_audio(source, sample_rate: int) -> np.ndarray:
 
 
 def _add_lane_audio(target: np.ndarray, audio: np.ndarray, start: int, lane: Lane) -> None:
+    """audio (frames, 1 or 2) added into target (frames, 2, C-ordered) from frame start, at the
+    lane's volume and pan (a mono source is heard on both sides)."""
     end = min(len(target), start + len(audio))
     if end <= start:
         return
     left, right = pan_gains(lane.pan)
     gain = 10.0 ** (lane.volume_db / 20.0)
-    gains = np.array([left * gain, right * gain], np.float32)
     # A piece at a time, through one small buffer: no temporary as long as the song (a 3-minute
-    # stereo song is 69 MB), and the pieces stay in the processor's cache.
-    buffer = np.empty((min(ADD_CHUNK_FRAMES, end - start), 2), np.float32)
+    # stereo song is 69 MB), and the pieces stay in the processor's cache. numpy is ten times
+    # slower at (frames, 2) * (2,) than at two arrays of one shape (its inner loop would run over
+    # two values at a time), so the two gains are laid out as the samples are: left, right, left...
+    size = min(ADD_CHUNK_FRAMES, end - start)
+    buffer = np.empty((size, 2), np.float32)
+    if audio.shape[1] == 1:
+        side = np.empty(size, np.float32)
+        for first in range(start, end, ADD_CHUNK_FRAMES):
+            last = min(end, first + ADD_CHUNK_FRAMES)
+            piece = audio[first - start:last - start, 0]
+            for channel, channel_gain in enumerate((left * gain, right * gain)):
+                scaled = np.multiply(piece, np.float32(channel_gain), out=side[:last - first])
+                target[first:last, channel] += scaled
+        return
+    gains = np.tile(np.array([left * gain, right * gain], np.float32), (size, 1))
     for first in range(start, end, ADD_CHUNK_FRAMES):
         last = min(end, first + ADD_CHUNK_FRAMES)
-        scaled = np.multiply(audio[first - start:last - start], gains, out=buffer[:last - first])
+        scaled = np.multiply(audio[first - start:last - start], gains[:last - first], out=buffer[:last - first])
         target[first:last] += scaled
 
 
@@ -311,7 +325,7 @@ def _add_lane_audio(target: np.ndarray, audio: np.ndarray, start: int, lane: Lan
 
 def take_audio(info, wav_path: Path, sample_rate: int) -> np.ndarray:
     """A take from its align_frames on (the backing's time 0), trimmed and faded as in the Mic
-    app, at sample_rate: float32 (frames, 2); a mono take is heard at full level on both sides."""
+    app, at sample_rate: float32 (frames, 1 or 2); a mono take is heard at full level on both sides."""
     import soundfile
 
     try:
@@ -347,7 +361,7 @@ def _ramp(times_s: np.ndarray, from_s: float, ramp_s: float) -> np.ndarray:
 
 
 def sound_file_audio(path: Path, sample_rate: int) -> np.ndarray:
-    """A sound file at sample_rate: float32 (frames, 2). WAV, FLAC and OGG are read directly;
+    """A sound file at sample_rate: float32 (frames, 1 or 2). WAV, FLAC and OGG are read directly;
     other formats (MP3, M4A...) through ffmpeg, as the decks read them."""
     import soundfile
 
@@ -371,9 +385,8 @@ def _decoded_by_ffmpeg(path: Path, sample_rate: int) -> np.ndarray:
 
 
 def _stereo(data: np.ndarray) -> np.ndarray:
-    if data.shape[1] == 1:
-        return np.repeat(data, 2, axis=1)
-    return np.ascontiguousarray(data[:, :2])
+    """The first two channels; a mono file stays one channel (the mix puts it on both sides)."""
+    return data if data.shape[1] <= 2 else np.ascontiguousarray(data[:, :2])
 
 
 def _resampled(audio: np.ndarray, from_rate: int, to_rate: int) -> np.ndarray:

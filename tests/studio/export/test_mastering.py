@@ -198,3 +198,18 @@ def test_the_limiters_moving_minimum_is_each_windows_least(frames, width):
 
     values = np.random.default_rng(frames + width).random(frames)
     np.testing.assert_array_equal(moving_minimum(values, width), sliding_window_view(values, width).min(axis=1))
+
+
+def test_a_plan_applies_each_frames_gain_to_every_channel_in_any_piece():
+    from studio.export.mastering import GainPlan, gains_at
+
+    knots = np.random.default_rng(4).uniform(0.2, 1.5, 40)
+    plan = GainPlan(knots, 700, -14.0, -1.0, 0.0, 0.0)
+    audio = np.random.default_rng(5).uniform(-1, 1, (700, 2)).astype(np.float32)
+    for first, last in [(0, 700), (3, 17), (16, 32), (650, 700), (5, 6)]:
+        gains = gains_at(knots, np.arange(first, last))
+        np.testing.assert_array_equal(plan.curve(first, last), gains)
+        np.testing.assert_array_equal(plan.curve(first, last, 2), np.repeat(gains, 2))
+        np.testing.assert_array_equal(plan.apply(audio, first, last), audio[first:last] * gains[:, None])
+        np.testing.assert_array_equal(plan.apply(audio[:, :1], first, last), audio[first:last, :1] * gains[:, None])
+        np.testing.assert_array_equal(plan.apply(audio[:, 0], first, last), audio[first:last, 0] * gains)

@@ -6,7 +6,7 @@ import pytest
 from studio.beats.pad_voice import PLAYBACK_OFFSET_SAMPLES
 from studio.beats.schedule import step_sample
 from studio.export.errors import ExportCancelled, ExportError
-from studio.export.mixdown import bar_start_sample, mixdown, pan_gains
+from studio.export.mixdown import ADD_CHUNK_FRAMES, _add_lane_audio, bar_start_sample, mixdown, pan_gains
 from studio.export.song import Clip, Lane, Song
 from studio.mic.takes import TakeStore
 from tests.studio.export.export_fixtures import BPM, SR, make_beat, make_kit, make_sound_file, make_take, small_song
@@ -80,6 +80,22 @@ def test_volume_pan_and_mute(tmp_path):
     np.testing.assert_allclose(soft[:, 0], loud[:, 0] * left * gain, atol=1e-6)
     np.testing.assert_allclose(soft[:, 1], loud[:, 1] * right * gain, atol=1e-6)
     np.testing.assert_allclose(mixed.mix, mixed.stems[0][1] + mixed.stems[1][1], atol=1e-6)
+
+
+@pytest.mark.parametrize("channels", [1, 2])
+def test_a_lane_is_added_at_its_volume_and_pan_across_pieces(channels):
+    # Longer than two of the adder's pieces, placed past the mix's start, and cut at its end.
+    rng = np.random.default_rng(3)
+    audio = rng.uniform(-1, 1, (2 * ADD_CHUNK_FRAMES + 123, channels)).astype(np.float32)
+    before = rng.uniform(-1, 1, (2 * ADD_CHUNK_FRAMES + 1000, 2)).astype(np.float32)
+    mix = before.copy()
+    _add_lane_audio(mix, audio, 1000 - 7, Lane("L", "audio", [], volume_db=-4.5, pan=-0.3))
+    left, right = pan_gains(-0.3)
+    stereo = np.repeat(audio, 2, axis=1) if channels == 1 else audio
+    expected = before.copy()
+    expected[993:] += (stereo[:len(mix) - 993] * np.array([left, right]) * 10 ** (-4.5 / 20)).astype(np.float32)
+    np.testing.assert_allclose(mix, expected, rtol=0, atol=1e-6)
+    assert np.array_equal(mix[:993], before[:993])
 
 
 def test_stems_add_up_to_the_mix_with_the_songs_fades(tmp_path):
