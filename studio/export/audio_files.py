@@ -5,6 +5,7 @@
     free_name(path) -> "Name (2).mp3" when "Name.mp3" is taken
     safe_file_name(text) -> a file name that is valid on every disk (memory cards included)
     estimated_bytes(fmt, frames, channels) -> about how large the file will be
+    StartedEncoder(path, fmt, sample_rate) -> ffmpeg started ahead, for write_audio(..., encoder=)
 
 A file is encoded under a hidden temporary name beside the final one (".Name.partial.mp3"), tagged there,
 fsynced, then renamed: the final name only ever holds a whole file. A cancel or an error removes the
@@ -40,7 +41,7 @@ from studio.atomic_file import fsync_folder
 from studio.export.errors import ExportCancelled, ExportError, ExportFileExists
 from studio.export.tags import Tags, check_cover, read_tags, write_tags
 
-__all__ = ["FORMATS", "FORMAT_LABELS", "LOSSY_FORMATS", "Tags", "check_out_dir", "estimated_bytes",
+__all__ = ["FORMATS", "FORMAT_LABELS", "LOSSY_FORMATS", "StartedEncoder", "Tags", "check_out_dir", "estimated_bytes",
            "extension_of", "free_name", "read_tags", "safe_file_name", "write_audio"]
 
 FORMATS = ("wav-16", "wav-24", "flac", "mp3-192", "mp3-320", "ogg", "m4a")
@@ -162,12 +163,14 @@ class _WholeAudio:
 
 def write_audio(audio: np.ndarray | ChunkedAudio, sample_rate: int, path: str | os.PathLike, fmt: str,
                 tags: Tags | None = None, cancel: Cancel | None = None, overwrite: bool = False,
-                progress: Progress | None = None, ready: Callable[[], None] | None = None) -> Path:
+                progress: Progress | None = None, ready: Callable[[], None] | None = None,
+                encoder: StartedEncoder | None = None) -> Path:
     """Write audio (float32, (frames, channels) or (frames,) for mono, or ChunkedAudio) to path as fmt, with tags.
 
     ready(), when given, is called once the file is whole, before it takes its final name: an
     exception from it leaves nothing behind and is raised from here (the export checks the
     mastered mix's true peak while the encoder works, and stops the file if it is over).
+    encoder: an ffmpeg started ahead for this path (StartedEncoder), used when it fits.
 
     Samples are clipped to -1..1. ExportFileExists when path is taken and overwrite is False; ExportCancelled
     when cancel() says so; ExportError in plain words for a missing, read-only or full folder, a bad cover
@@ -185,12 +188,13 @@ def write_audio(audio: np.ndarray | ChunkedAudio, sample_rate: int, path: str | 
     check_out_dir(path.parent, estimated_bytes(fmt, samples.shape[0], samples.shape[1], sample_rate) + cover_bytes)
     if not overwrite and os.path.lexists(path):
         raise _exists_error(path)
-    tmp = path.with_name(f".{path.stem}.partial{path.suffix}")
+    tmp = _partial_path(path)
     try:
         if fmt in _SOUNDFILE:
             _write_with_soundfile(samples, sample_rate, tmp, fmt, cancel, progress)
         else:
-            _write_with_ffmpeg(samples, sample_rate, tmp, fmt, cancel, progress, path.name)
+            started = encoder.take(path, fmt, sample_rate, samples.shape[1]) if encoder is not None else None
+            _write_with_ffmpeg(samples, sample_rate, tmp, fmt, cancel, progress, path.name, started)
         write_tags(tmp, fmt, tags)
         _fsync(tmp)
         if ready is not None:
@@ -268,18 +272,83 @@ class _ErrorKeepingFile:
         return self.raw.tell()
 
 
-def _write_with_ffmpeg(samples: ChunkedAudio, sample_rate: int, tmp: Path, fmt: str, cancel: Cancel | None,
-                       progress: Progress | None, shown: str) -> None:
+def _partial_path(path: Path) -> Path:
+    """The hidden name a file is written under until it is whole."""
+    return path.with_name(f".{path.stem}.partial{path.suffix}")
+
+
+def _ffmpeg_path(fmt: str, shown: str) -> str:
     ffmpeg = shutil.which("ffmpeg")
     if ffmpeg is None:
         raise ExportError(f"{shown} cannot be saved as {FORMAT_LABELS[fmt]}: the studio needs ffmpeg, "
                           "which is not installed. WAV and FLAC still work.")
+    return ffmpeg
+
+
+def _start_ffmpeg(ffmpeg: str, sample_rate: int, channels: int, tmp: Path, fmt: str):
+    """(ffmpeg waiting for raw float32 samples on its stdin, to encode into tmp; the file its
+    messages go to: not a pipe, which nobody reading it could fill up and stall ffmpeg)."""
     command = [ffmpeg, "-nostdin", "-hide_banner", "-v", "error",
-               "-f", "f32le", "-ar", str(sample_rate), "-ac", str(samples.shape[1]), "-i", "pipe:0",
+               "-f", "f32le", "-ar", str(sample_rate), "-ac", str(channels), "-i", "pipe:0",
                *_FFMPEG_OUTPUT[fmt], "-y", "file:" + os.path.abspath(tmp)]
-    # ffmpeg's messages go to a file, not a pipe: a pipe nobody reads could fill up and stall it.
-    with tempfile.TemporaryFile() as said:
-        process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=said)
+    said = tempfile.TemporaryFile()
+    try:
+        return subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=said), said
+    except BaseException:
+        said.close()
+        raise
+
+
+class StartedEncoder:
+    """An ffmpeg started ahead of its samples, for one file: its start-up (about 0.1 s: loading
+    its libraries) then overlaps the mixdown instead of delaying the encode. Until samples come
+    it only waits, and has written nothing. write_audio() takes it for that file, once; close()
+    ends it if it was never taken (an error or a cancel before the file was written).
+
+        with StartedEncoder(path, fmt, sample_rate, channels) as encoder:
+            ...mix...
+            write_audio(audio, sample_rate, path, fmt, encoder=encoder)
+    """
+
+    def __init__(self, path: str | os.PathLike, fmt: str, sample_rate: int, channels: int = 2):
+        self._key = (Path(path), fmt, sample_rate, channels)
+        self._started = None
+        ffmpeg = shutil.which("ffmpeg")
+        if fmt not in _SOUNDFILE and ffmpeg is not None:  # without ffmpeg, write_audio says so in words
+            with contextlib.suppress(OSError):  # it is started again when the file is written, and fails there
+                self._started = _start_ffmpeg(ffmpeg, sample_rate, channels, _partial_path(Path(path)), fmt)
+
+    def take(self, path: Path, fmt: str, sample_rate: int, channels: int):
+        """(process, messages file) when started for exactly this file, once; None otherwise."""
+        if self._key != (Path(path), fmt, sample_rate, channels):
+            return None
+        started, self._started = self._started, None
+        return started
+
+    def close(self) -> None:
+        if self._started is not None:
+            process, said = self._started
+            self._started = None
+            process.kill()  # it has had no samples: it has written nothing
+            process.wait()
+            with contextlib.suppress(OSError):
+                process.stdin.close()
+            said.close()
+
+    def __enter__(self) -> StartedEncoder:
+        return self
+
+    def __exit__(self, *_) -> None:
+        self.close()
+
+
+def _write_with_ffmpeg(samples: ChunkedAudio, sample_rate: int, tmp: Path, fmt: str, cancel: Cancel | None,
+                       progress: Progress | None, shown: str, started=None) -> None:
+    """Feed the samples to ffmpeg (started here, or started ahead: (process, messages file))."""
+    if started is None:
+        started = _start_ffmpeg(_ffmpeg_path(fmt, shown), sample_rate, samples.shape[1], tmp, fmt)
+    process, said = started
+    with said:
         try:
             _widen_pipe(process.stdin)
             frames = samples.shape[0]

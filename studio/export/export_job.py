@@ -13,7 +13,8 @@ at a time as the mix and each stem go to the encoder, so no mastered copy of the
 The mastered mix's exact loudness and true peak are measured on a second thread while the
 encoder works on it (most of an export's time is the encoder's), and the mix takes its final
 name only once that check has passed; if it ever finds a peak over the ceiling, the song is
-mastered again aiming lower and written again.
+mastered again aiming lower and written again. The mix's encoder (ffmpeg) is started before the
+mixdown, so that its start-up is done by the time the first samples are ready for it.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from studio.export.audio_files import (
-    FORMATS, LOSSY_FORMATS, Tags, check_out_dir, estimated_bytes, extension_of, safe_file_name, write_audio,
+    FORMATS, LOSSY_FORMATS, StartedEncoder, Tags, check_out_dir, estimated_bytes, extension_of, safe_file_name, write_audio,
 )
 from studio.export.errors import ExportCancelled, ExportError, ExportFileExists
 from studio.export.mastering import (
@@ -132,32 +133,35 @@ def export_song(song: Song, out_dir: str | os.PathLike, options: ExportOptions |
     def report(start: float, share: float) -> Progress:
         return lambda fraction, words: progress(start + share * fraction, words) if progress else None
 
-    mixed = mixdown(song, options.sample_rate, report(0.0, MIXDOWN_SHARE), cancel, stems=options.stems)
-    if progress:
-        progress(MIXDOWN_SHARE, "Measuring the loudness")
-    analysis = analyse(mixed.mix, options.sample_rate, cancel)
-    ceiling_dbtp = ceiling_for(options.format)
-    aim_lower_db = 0.0
-    for attempt in range(CHECK_TRIES):
-        plan = plan_gain(analysis, options.sample_rate, target_lufs, ceiling_dbtp,
-                         report(MIXDOWN_SHARE, MASTERING_SHARE), cancel, aim_lower_db)
-        if attempt == CHECK_TRIES - 1:  # never seen: measure, and turn it all down if still over
-            plan.lufs, plan.true_peak_dbtp = measure_planned(mixed.mix, plan, options.sample_rate, cancel)
-            if plan.true_peak_dbtp > ceiling_dbtp:
-                plan = lowered(plan, mixed.mix, ceiling_dbtp, options.sample_rate)
-            _write_files(song, mixed, plan, mix_path, stem_paths, midi_path, options, tags, progress, cancel)
-            break
-        check = _MixCheck(mixed.mix, plan, options.sample_rate, ceiling_dbtp)
-        try:
-            # The check's matrix products on one core: the encoder has the other to itself.
-            with threadpool_limits(limits=1, user_api="blas"):
+    # The mix's encoder starts now: its start-up overlaps the mixdown (StartedEncoder).
+    with StartedEncoder(mix_path, options.format, options.sample_rate) as encoder:
+        mixed = mixdown(song, options.sample_rate, report(0.0, MIXDOWN_SHARE), cancel, stems=options.stems)
+        if progress:
+            progress(MIXDOWN_SHARE, "Measuring the loudness")
+        analysis = analyse(mixed.mix, options.sample_rate, cancel)
+        ceiling_dbtp = ceiling_for(options.format)
+        aim_lower_db = 0.0
+        for attempt in range(CHECK_TRIES):
+            plan = plan_gain(analysis, options.sample_rate, target_lufs, ceiling_dbtp,
+                             report(MIXDOWN_SHARE, MASTERING_SHARE), cancel, aim_lower_db)
+            if attempt == CHECK_TRIES - 1:  # never seen: measure, and turn it all down if still over
+                plan.lufs, plan.true_peak_dbtp = measure_planned(mixed.mix, plan, options.sample_rate, cancel)
+                if plan.true_peak_dbtp > ceiling_dbtp:
+                    plan = lowered(plan, mixed.mix, ceiling_dbtp, options.sample_rate)
                 _write_files(song, mixed, plan, mix_path, stem_paths, midi_path, options, tags, progress, cancel,
-                             check.passed)
-            break
-        except _PeakOver as over:
-            aim_lower_db += over.peak_dbtp - ceiling_dbtp + 0.01
-        finally:
-            check.stop()
+                             encoder=encoder)
+                break
+            check = _MixCheck(mixed.mix, plan, options.sample_rate, ceiling_dbtp)
+            try:
+                # The check's matrix products on one core: the encoder has the other to itself.
+                with threadpool_limits(limits=1, user_api="blas"):
+                    _write_files(song, mixed, plan, mix_path, stem_paths, midi_path, options, tags, progress, cancel,
+                                 check.passed, encoder)
+                break
+            except _PeakOver as over:
+                aim_lower_db += over.peak_dbtp - ceiling_dbtp + 0.01
+            finally:
+                check.stop()
     if progress:
         progress(1.0, "Done")
     return ExportResult(mix_path, [path for _, path in stem_paths], midi_path, plan.lufs,
@@ -208,10 +212,12 @@ class _MixCheck:
 
 def _write_files(song: Song, mixed: Mixdown, plan: GainPlan, mix_path: Path, stem_paths: list[tuple[str, Path]],
                  midi_path: Path | None, options: ExportOptions, tags: Tags, progress: Progress | None,
-                 cancel: Cancel | None, mix_ready: Callable[[], None] | None = None) -> None:
-    """The mix (taking its name once mix_ready() allows), the stems and the MIDI file, each with
-    the plan's gain applied as it is written; all or nothing: after any error or cancel, the
-    files this export made are taken away again."""
+                 cancel: Cancel | None, mix_ready: Callable[[], None] | None = None,
+                 encoder: StartedEncoder | None = None) -> None:
+    """The mix (taking its name once mix_ready() allows; through the encoder started ahead for
+    it, if not used yet), the stems and the MIDI file, each with the plan's gain applied as it
+    is written; all or nothing: after any error or cancel, the files this export made are taken
+    away again."""
     files = [(mix_path, PlannedAudio(mixed.mix, plan))] + [
         (path, PlannedAudio(audio, plan)) for (_, path), (_, audio) in zip(stem_paths, mixed.stems)]
     needed = sum(estimated_bytes(options.format, len(audio), 2, options.sample_rate) for _, audio in files)
@@ -229,7 +235,7 @@ def _write_files(song: Song, mixed: Mixdown, plan: GainPlan, mix_path: Path, ste
             write_audio(audio, options.sample_rate, path, options.format, tags, cancel, options.overwrite,
                         (lambda fraction, start=start, share=share, words=words: progress(start + share * fraction,
                                                                                          words)) if progress else None,
-                        mix_ready if index == 0 else None)
+                        mix_ready if index == 0 else None, encoder if index == 0 else None)
             if not existed:
                 written.append(path)
         if midi_path is not None:

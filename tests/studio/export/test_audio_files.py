@@ -6,6 +6,7 @@ import os
 import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +15,7 @@ import soundfile
 
 from studio.export import audio_files
 from studio.export.audio_files import (
-    FORMAT_LABELS, FORMATS, check_out_dir, extension_of, free_name, write_audio,
+    FORMAT_LABELS, FORMATS, StartedEncoder, check_out_dir, extension_of, free_name, write_audio,
 )
 from studio.export.errors import ExportCancelled, ExportError, ExportFileExists
 from studio.export.tags import Tags
@@ -158,6 +159,32 @@ def test_a_cancel_leaves_no_file_and_no_encoder(tmp_path, monkeypatch, fmt):
     assert os.listdir(tmp_path) == []
     assert all(process.poll() is not None for process in RecordedPopen.started)
     assert len(RecordedPopen.started) == (fmt in ("mp3-320", "m4a"))
+
+
+def test_an_encoder_started_ahead_is_used_once_and_only_for_its_own_file(tmp_path, monkeypatch):
+    monkeypatch.setattr(audio_files.subprocess, "Popen", RecordedPopen)
+    RecordedPopen.started = []
+    path = tmp_path / "Song.mp3"
+    with StartedEncoder(path, "mp3-320", SR) as encoder:
+        assert len(RecordedPopen.started) == 1 and os.listdir(tmp_path) == []  # waiting: nothing written yet
+        write_audio(tone(1.0), SR, tmp_path / "Other.mp3", "mp3-320", encoder=encoder)  # not its file
+        write_audio(noise(2.0), SR, path, "mp3-320", encoder=encoder)
+        assert len(RecordedPopen.started) == 2  # the song went through the encoder started ahead
+        write_audio(tone(0.5), SR, path, "mp3-192", overwrite=True, encoder=encoder)  # used already
+        assert len(RecordedPopen.started) == 3
+    assert all(process.poll() == 0 for process in RecordedPopen.started)
+    assert abs(len(decode(path)) / SR - 0.5) < 0.05 and abs(len(decode(tmp_path / "Other.mp3")) / SR - 1.0) < 0.05
+
+
+def test_an_encoder_started_ahead_and_not_used_is_ended_and_leaves_nothing(tmp_path, monkeypatch):
+    monkeypatch.setattr(audio_files.subprocess, "Popen", RecordedPopen)
+    RecordedPopen.started = []
+    with StartedEncoder(tmp_path / "Song.ogg", "ogg", SR):
+        time.sleep(0.3)  # ffmpeg is up and waiting for samples
+    assert len(RecordedPopen.started) == 1 and RecordedPopen.started[0].poll() is not None
+    assert os.listdir(tmp_path) == []
+    with StartedEncoder(tmp_path / "Song.flac", "flac", SR):  # WAV and FLAC need no ffmpeg
+        assert len(RecordedPopen.started) == 1
 
 
 def test_progress_rises_to_one(tmp_path):

@@ -3,6 +3,7 @@ cancel or a mistake leaves behind (nothing under the final names)."""
 
 import datetime
 import os
+from pathlib import Path
 
 import mido
 import numpy as np
@@ -106,6 +107,21 @@ def test_a_missing_take_is_named_and_nothing_is_written(tmp_path, out_dir):
                                           "was deleted"):
         export_song(song, out_dir, ExportOptions(format="mp3-320"))
     assert os.listdir(out_dir) == []
+    assert ffmpeg_children() == []  # the mix's encoder, started ahead, was ended
+
+
+def ffmpeg_children() -> list[int]:
+    """This process's child processes running ffmpeg (read from /proc: Linux)."""
+    children = []
+    for stat_path in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat_path.read_text().rsplit(")", 1)[1].split()
+            name = stat_path.read_text().split("(", 1)[1].rsplit(")", 1)[0]
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == os.getpid() and name == "ffmpeg" and fields[0] != "Z":
+            children.append(int(stat_path.parent.name))
+    return children
 
 
 def test_a_missing_folder_and_a_bad_format_are_told_before_any_work(tmp_path):
