@@ -47,6 +47,7 @@ TRUE_PEAK_PROTOTYPE = TRUE_PEAK_PHASES.T.reshape(-1).astype(np.float32)  # the 4
 # No oversampled value is higher than this times the highest of the 12 samples it is made from.
 TRUE_PEAK_BOUND = float(np.abs(TRUE_PEAK_PHASES).sum(axis=1).max()) * (1 + 1e-6)  # 2.023 (+6.1 dB)
 EXACT_BATCH_BLOCKS = 8192  # blocks whose true peaks are worked out together
+PEAK_PIECE_BLOCKS = 4096  # blocks whose highest samples are found together
 
 Cancel = Callable[[], bool]
 
@@ -110,10 +111,19 @@ def dbtp(peak: float) -> float:
 def block_sample_peaks(audio: np.ndarray) -> np.ndarray:
     """The highest sample (any channel) of each block of BLOCK_FRAMES: float32 (blocks,)."""
     frames, channels = len(audio), int(np.prod(audio.shape[1:], dtype=int))
-    whole = frames // BLOCK_FRAMES * BLOCK_FRAMES
-    peaks = np.abs(audio[:whole].reshape(-1, BLOCK_FRAMES * channels)).max(axis=1) if whole else np.zeros(0, np.float32)
-    if whole < frames:
-        peaks = np.append(peaks, np.abs(audio[whole:]).max()).astype(np.float32)
+    samples = np.asarray(audio).reshape(frames, channels)
+    peaks = np.zeros(math.ceil(frames / BLOCK_FRAMES), np.float32)
+    # A piece at a time, through one small buffer: no copy as large as the song to fault in.
+    piece = PEAK_PIECE_BLOCKS * BLOCK_FRAMES
+    buffer = np.empty((min(piece, frames), channels), np.float32)
+    for first in range(0, frames, piece):
+        last = min(frames, first + piece)
+        sizes = np.abs(samples[first:last], out=buffer[:last - first])
+        whole = (last - first) // BLOCK_FRAMES * BLOCK_FRAMES
+        block = first // BLOCK_FRAMES
+        peaks[block:block + whole // BLOCK_FRAMES] = sizes[:whole].reshape(-1, BLOCK_FRAMES * channels).max(axis=1)
+        if whole < last - first:  # the song's last, shorter block
+            peaks[-1] = sizes[whole:].max()
     return peaks
 
 

@@ -81,3 +81,32 @@ def test_filtering_piece_by_piece_from_the_state_left_is_filtering_whole(loop, r
     first, state = filter_kernels.sosfilt(sos, x[:, :1234], zi=np.zeros((2, 2, 2)))
     second, _ = filter_kernels.sosfilt(sos, x[:, 1234:], zi=state)
     np.testing.assert_allclose(np.concatenate([first, second], axis=1), whole, rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("loop", ["scipys", "public"])
+def test_a_complex_signal_is_its_two_parts_filtered_alone(loop, request):
+    if loop == "public":
+        request.getfixturevalue("public_only")
+    x, sos = noise(3000), k_weighting_sections(48000)
+    pair = (x[0] + 1j * x[1]).astype(np.complex128)[None, :]
+    together, state = filter_kernels.sosfilt(sos, pair, zi=np.zeros((1, 2, 2), np.complex128))
+    alone = filter_kernels.sosfilt(sos, x)
+    np.testing.assert_allclose(together[0].real, alone[0], rtol=0, atol=1e-12)
+    np.testing.assert_allclose(together[0].imag, alone[1], rtol=0, atol=1e-12)
+    _, state = filter_kernels.sosfilt(sos, pair[:, :1000], zi=np.zeros((1, 2, 2), np.complex128))
+    rest, _ = filter_kernels.sosfilt(sos, pair[:, 1000:], zi=state)
+    np.testing.assert_allclose(rest, together[:, 1000:], rtol=0, atol=1e-12)
+
+
+def test_stereo_loudness_squares_are_each_sides_squares_added():
+    from studio.audio.loudness import k_weighted_squares_from
+
+    x = noise(5000).T  # (frames, 2)
+    squares, state = k_weighted_squares_from(x[:3000], 48000, None)
+    more, _ = k_weighted_squares_from(x[3000:], 48000, state)
+    left, _ = k_weighted_squares_from(x[:, :1], 48000, None)
+    right, _ = k_weighted_squares_from(x[:, 1:], 48000, None)
+    np.testing.assert_allclose(np.concatenate([squares, more]), left + right, rtol=1e-12, atol=1e-15)
+    x64 = x.astype(np.float64)
+    k_weighted_squares_from(x64, 48000, None)
+    np.testing.assert_array_equal(x64, x.astype(np.float64))  # the caller's samples are left as they were

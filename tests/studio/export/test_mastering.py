@@ -213,3 +213,16 @@ def test_a_plan_applies_each_frames_gain_to_every_channel_in_any_piece():
         np.testing.assert_array_equal(plan.apply(audio, first, last), audio[first:last] * gains[:, None])
         np.testing.assert_array_equal(plan.apply(audio[:, :1], first, last), audio[first:last, :1] * gains[:, None])
         np.testing.assert_array_equal(plan.apply(audio[:, 0], first, last), audio[first:last, 0] * gains)
+
+
+@pytest.mark.parametrize("frames, channels", [(5, 2), (16, 1), (4096 * 16 * 2 + 7, 2), (4096 * 16, 2), (1000, 1)])
+def test_each_blocks_highest_sample_is_found_across_pieces(frames, channels, monkeypatch):
+    from studio.export import true_peaks
+    from studio.export.true_peaks import block_sample_peaks
+
+    monkeypatch.setattr(true_peaks, "PEAK_PIECE_BLOCKS", 4096 if frames > 4096 else 3)  # small songs: pieces too
+    audio = np.random.default_rng(frames).uniform(-1, 1, (frames, channels)).astype(np.float32)
+    expected = [np.abs(audio[first:first + 16]).max() for first in range(0, frames, 16)]
+    np.testing.assert_array_equal(block_sample_peaks(audio), expected)
+    if channels == 1:
+        np.testing.assert_array_equal(block_sample_peaks(audio[:, 0]), expected)
