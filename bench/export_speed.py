@@ -26,7 +26,7 @@ BPM = 120.0  # 90 bars of 4 beats in 180 s
 # A tempo whose loops never come round to a whole number of samples soon: the beat is played
 # whole (studio/export/pattern_render.py), as at any tempo before.
 UNEVEN_BPM = 117.3
-RUNS = 5  # each export and ffmpeg alone in turn: the median of five is steadier on a shared machine
+RUNS = 7  # each export and ffmpeg alone in turn: the median of seven is steadier on a shared machine
 
 _EXPORT_CHILD = r"""
 import os, resource, sys, time
@@ -197,13 +197,17 @@ def measure_export(progress: Progress) -> Measured:
         "mixes, measures the loudness and bounds the true peaks, works out the true peaks (4x oversampled) "
         "only where a gain could bring them over the ceiling, and plans the gain, before the same encode. "
         "The gain is applied as each piece goes to the encoder, and the exact check of the result "
-        "(loudness and true peak) runs beside the encoder on the other core.",
-        "The time before the encoder starts is what stands between the export and 1.2x: for 1.2x it must "
-        "be a fifth of the encode. Its steps, timed alone in one export: the beat's render through the drum "
-        "machine's graph, pyo's import included, about 0.3 s, while the take and the track are decoded and "
-        "added on the other core (0.25 s for the OGG track alone); the beat added, 0.05 s; the loudness "
-        "filters and the blocks' highest samples, 0.17 s on two cores; the true peaks worked out and the "
-        "gain's passes, 0.1 s. That is about 1 s of work for the two cores.",
+        "(loudness and true peak) runs beside the encoder on the other core. The encoder (ffmpeg) is "
+        "started before the mixdown, so its start-up is over when the first samples come.",
+        "What comes before the encoder, timed step by step in single exports: the beat's render through "
+        "the drum machine's graph, about 0.23 s (0.1 s building the graph, 0.13 s playing 1216 blocks), "
+        "while the other core decodes the take (0.04 s) and the OGG track (0.12 s), resamples the track "
+        "to 48 kHz (0.065 s) and adds them into the mix; then the beat added, 0.01 s; the loudness filters "
+        "and the blocks' highest samples, about 0.12 s on two cores; the true peaks worked out and the "
+        "gain's passes, about 0.08 s on one. The two cores are busy for most of it.",
+        "This machine's speed varies from minute to minute (ffmpeg alone has taken from 2.0 to 2.8 s "
+        "within an hour), and the export, working on both cores, varies more than ffmpeg alone on one: "
+        "only figures from the same run compare.",
         f"At {BPM:g} BPM a bar is 96000 samples, so the 90-bar beat is played for its first bars and the rest "
         "are copies, sample for sample the same (studio/export/pattern_render.py); most whole-number tempos "
         "allow that.",
