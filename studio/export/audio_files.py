@@ -354,9 +354,9 @@ def _write_with_ffmpeg(samples: ChunkedAudio, sample_rate: int, tmp: Path, fmt: 
             frames = samples.shape[0]
             for first in range(0, frames, CHUNK_FRAMES):
                 _check_cancel(cancel)
-                chunk = np.clip(samples.chunk(first, min(frames, first + CHUNK_FRAMES)), -1.0, 1.0).astype("<f4")
+                chunk = np.clip(samples.chunk(first, min(frames, first + CHUNK_FRAMES)), -1.0, 1.0)
                 try:
-                    process.stdin.write(chunk.tobytes())
+                    process.stdin.write(np.ascontiguousarray(chunk, "<f4"))  # as it lies: no copy into bytes
                 except BrokenPipeError:  # ffmpeg stopped (a full disk...): its messages say why
                     break
                 if progress is not None:
