@@ -42,7 +42,7 @@ from studio.export.errors import ExportCancelled, ExportError, ExportFileExists
 from studio.export.tags import Tags, check_cover, read_tags, write_tags
 
 __all__ = ["FORMATS", "FORMAT_LABELS", "LOSSY_FORMATS", "StartedEncoder", "Tags", "check_out_dir", "estimated_bytes",
-           "extension_of", "free_name", "read_tags", "safe_file_name", "write_audio"]
+           "extension_of", "free_name", "partial_path", "read_tags", "safe_file_name", "write_audio"]
 
 FORMATS = ("wav-16", "wav-24", "flac", "mp3-192", "mp3-320", "ogg", "m4a")
 FORMAT_LABELS = {
@@ -188,7 +188,7 @@ def write_audio(audio: np.ndarray | ChunkedAudio, sample_rate: int, path: str | 
     check_out_dir(path.parent, estimated_bytes(fmt, samples.shape[0], samples.shape[1], sample_rate) + cover_bytes)
     if not overwrite and os.path.lexists(path):
         raise _exists_error(path)
-    tmp = _partial_path(path)
+    tmp = partial_path(path)
     try:
         if fmt in _SOUNDFILE:
             _write_with_soundfile(samples, sample_rate, tmp, fmt, cancel, progress)
@@ -272,8 +272,9 @@ class _ErrorKeepingFile:
         return self.raw.tell()
 
 
-def _partial_path(path: Path) -> Path:
+def partial_path(path: str | os.PathLike) -> Path:
     """The hidden name a file is written under until it is whole."""
+    path = Path(path)
     return path.with_name(f".{path.stem}.partial{path.suffix}")
 
 
@@ -288,7 +289,10 @@ def _ffmpeg_path(fmt: str, shown: str) -> str:
 def _start_ffmpeg(ffmpeg: str, sample_rate: int, channels: int, tmp: Path, fmt: str):
     """(ffmpeg waiting for raw float32 samples on its stdin, to encode into tmp; the file its
     messages go to: not a pipe, which nobody reading it could fill up and stall ffmpeg)."""
-    command = [ffmpeg, "-nostdin", "-hide_banner", "-v", "error",
+    # Where the system can (Linux's setpriv), ffmpeg is ended with the export if the export ever
+    # dies (a crash, a kill): left alone, it would read the end of its input and write a file.
+    die_with_parent = ["setpriv", "--pdeathsig", "KILL", "--"] if shutil.which("setpriv") else []
+    command = [*die_with_parent, ffmpeg, "-nostdin", "-hide_banner", "-v", "error",
                "-f", "f32le", "-ar", str(sample_rate), "-ac", str(channels), "-i", "pipe:0",
                *_FFMPEG_OUTPUT[fmt], "-y", "file:" + os.path.abspath(tmp)]
     said = tempfile.TemporaryFile()
@@ -316,7 +320,7 @@ class StartedEncoder:
         ffmpeg = shutil.which("ffmpeg")
         if fmt not in _SOUNDFILE and ffmpeg is not None:  # without ffmpeg, write_audio says so in words
             with contextlib.suppress(OSError):  # it is started again when the file is written, and fails there
-                self._started = _start_ffmpeg(ffmpeg, sample_rate, channels, _partial_path(Path(path)), fmt)
+                self._started = _start_ffmpeg(ffmpeg, sample_rate, channels, partial_path(Path(path)), fmt)
 
     def take(self, path: Path, fmt: str, sample_rate: int, channels: int):
         """(process, messages file) when started for exactly this file, once; None otherwise."""

@@ -30,8 +30,9 @@ import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
+from studio.export.audio_files import partial_path
 from studio.export.errors import ExportCancelled, ExportError, ExportFileExists
-from studio.export.export_job import ExportOptions, ExportResult, export_song
+from studio.export.export_job import ExportOptions, ExportResult, export_song, planned_paths
 
 PROGRESS_QUEUE_SIZE = 32
 PROGRESS_INTERVAL_S = 0.05  # at most 20 reports a second
@@ -111,6 +112,7 @@ class ExportProcess:
         self._process = None
         self._status = ExportStatus()
         self._ended_at: float | None = None
+        self._partials: list[Path] = []  # the hidden names the export writes its files under
         self.previewing = False  # the last start was start_preview
 
     @property
@@ -124,12 +126,19 @@ class ExportProcess:
 
     def start(self, song, out_dir: str | os.PathLike, options: ExportOptions | None = None) -> None:
         """Start exporting; RuntimeError if an export is already running in this object."""
-        self._start(export_song, (song, Path(out_dir), options or ExportOptions()), "Starting the export")
+        options = options or ExportOptions()
+        self._start(export_song, (song, Path(out_dir), options), "Starting the export")
+        try:
+            mix_path, stem_paths, _ = planned_paths(song, Path(out_dir), options)
+        except (ExportError, ValueError):  # a bad format: the child says so, and writes nothing
+            return
+        self._partials = [partial_path(path) for path in [mix_path, *(path for _, path in stem_paths)]]
 
     def start_preview(self, song, path: str | os.PathLike, sample_rate: int = 48000) -> None:
         """Start the preview mode: render_preview(song, path) in the child, with the same progress,
         cancel and outcome as an export (the result's song_path is the preview's WAV)."""
         self._start(render_preview, (song, Path(path), sample_rate), PREVIEW_STARTING_WORDS, previewing=True)
+        self._partials = [partial_path(path)]
 
     def _start(self, work, args: tuple, words: str, previewing: bool = False) -> None:
         if self.running:
@@ -139,6 +148,7 @@ class ExportProcess:
         self._cancel = self._context.Event()
         self._status = ExportStatus(words=words)
         self._ended_at = None
+        self._partials = []
         self.previewing = previewing
         self._process = self._context.Process(
             target=_run_export, name="ward-studio-preview" if previewing else "ward-studio-export", daemon=True,
@@ -173,6 +183,7 @@ class ExportProcess:
             # The outcome is sent before the child ends; give the pipe a moment all the same.
             self._ended_at = self._ended_at or time.monotonic()
             if time.monotonic() - self._ended_at >= LAST_WORDS_S:
+                self._remove_partials()
                 self._finish(("error", self._lost_message(), None))
         return self._status
 
@@ -192,7 +203,16 @@ class ExportProcess:
         if self._process.is_alive():
             self._process.terminate()
             self._process.join(2.0)
+            self._remove_partials()
         self.poll()
+
+    def _remove_partials(self) -> None:
+        """After the child died without a word: the hidden, unfinished files it was writing (its
+        encoder dies with it, where the system allows: audio_files) are taken away. The final
+        names are never touched: they only ever hold whole files."""
+        for path in self._partials:
+            with contextlib.suppress(OSError):
+                path.unlink()
 
     def _lost_message(self) -> str:
         code = self._process.exitcode

@@ -304,3 +304,19 @@ def test_a_missing_ffmpeg_is_said_plainly(tmp_path, monkeypatch):
                                 "installed. WAV and FLAC still work.")
     write_audio(tone(0.1), SR, tmp_path / "Song.flac", "flac")  # needs no ffmpeg
     assert sorted(os.listdir(tmp_path)) == ["Song.flac", "empty"]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="ending with the parent is Linux's setpriv")
+def test_an_encoder_started_ahead_ends_with_a_process_that_dies(tmp_path):
+    code = ("import os, sys, time\n"
+            "from studio.export.audio_files import StartedEncoder\n"
+            "encoder = StartedEncoder(sys.argv[1], 'mp3-320', 48000)\n"
+            "print(encoder._started[0].pid, flush=True)\n"
+            "time.sleep(0.5)\n"  # ffmpeg up and waiting for samples
+            "os._exit(9)\n")  # as a crash would: nothing is closed
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "Song.mp3")], capture_output=True, text=True,
+                          cwd=REPO, timeout=60)
+    ffmpeg_pid = int(done.stdout.split()[0])
+    time.sleep(0.5)  # an ffmpeg left running would have read the end of its input and written its file
+    assert os.listdir(tmp_path) == []
+    assert not Path(f"/proc/{ffmpeg_pid}").exists() or "zombie" in Path(f"/proc/{ffmpeg_pid}/status").read_text()

@@ -101,3 +101,19 @@ def test_a_preview_that_cannot_be_made_says_why_and_a_cancel_leaves_no_file(tmp_
     assert str(empty_status.error) == "The song is empty: put a beat, a take or a sound file on a lane first."
     assert cancelled_status.cancelled and cancelled_status.result is None
     assert not preview.exists() and [p.name for p in preview.parent.iterdir()] == []
+
+
+def test_an_export_killed_while_it_works_leaves_nothing_not_even_a_hidden_file(tmp_path):
+    song = small_song(tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    process = ExportProcess()
+    process.start(song, out, ExportOptions(format="mp3-320", stems=True))
+    deadline = time.monotonic() + 60
+    while process.poll().fraction == 0.0 and time.monotonic() < deadline:
+        time.sleep(0.005)  # progress comes from the mixdown on: the mix's encoder has been started
+    os.kill(process.pid, signal.SIGKILL)
+    status = process.wait(60)
+    assert status.done and str(status.error).startswith("The export stopped unexpectedly")
+    time.sleep(0.5)  # an encoder left running would have read the end of its input and written by now
+    assert os.listdir(out) == []
