@@ -36,7 +36,8 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from studio.audio.loudness import (
-    CHUNK_STEPS, STEP_S, k_weighted_energy, k_weighted_squares_from, loudness_of_energy, loudness_of_steps,
+    CHUNK_STEPS, PIECE_FRAMES, STEP_S, k_weighted_energy, k_weighted_squares_from, loudness_of_energy,
+    loudness_of_steps,
 )
 from studio.export.errors import ExportCancelled
 from studio.export.limiter import BLOCK_FRAMES, limiter_knots
@@ -114,7 +115,10 @@ def measure_planned(audio: np.ndarray, plan: GainPlan, sample_rate: int,
     worked out in the blocks that could hold it, as MixAnalysis does (its notes say how)."""
     frames = len(audio)
     minute = CHUNK_STEPS * round(STEP_S * sample_rate)  # as k_weighted_energy's minutes
-    energy = np.zeros(frames, np.float32)
+    step = round(STEP_S * sample_rate)
+    # Each 100 ms step's energy, summed as loudness_of_energy sums k_weighted_energy's float32
+    # values; no array of every frame's (as long as the song: fresh memory is slow to come by).
+    step_energy = np.zeros(math.ceil(max(frames, round(MIN_LOUDNESS_S * sample_rate)) / step))
     sample_peaks = np.zeros(math.ceil(frames / BLOCK_FRAMES), np.float32)
     state = None
     # In small pieces, each quick: the export runs this beside the thread feeding the encoder,
@@ -127,7 +131,9 @@ def measure_planned(audio: np.ndarray, plan: GainPlan, sample_rate: int,
         mastered = plan.apply(audio, first, last).reshape(last - first, -1)
         if first % minute == 0:
             state = None  # the filters start afresh each minute, as k_weighted_energy's do
-        energy[first:last], state = k_weighted_squares_from(mastered, sample_rate, state)
+        squares, state = k_weighted_squares_from(mastered, sample_rate, state)
+        steps = np.arange(first, last) // step
+        step_energy[steps[0]:steps[-1] + 1] += np.bincount(steps - steps[0], squares.astype(np.float32))
         starts = np.arange(first // BLOCK_FRAMES * BLOCK_FRAMES, last, BLOCK_FRAMES)  # blocks touching this piece
         loudest = np.maximum.reduceat(np.abs(mastered).ravel(), np.maximum(starts - first, 0) * mastered.shape[1])
         blocks = starts // BLOCK_FRAMES
@@ -144,10 +150,9 @@ def measure_planned(audio: np.ndarray, plan: GainPlan, sample_rate: int,
         exact[blocks] = True
 
     candidates = highest_blocks(lambda: np.where(exact, values, bounds), lambda: values, exact, make_exact)
-    short = round(MIN_LOUDNESS_S * sample_rate) - frames
-    if short > 0:
-        energy = np.concatenate([energy, np.zeros(short, np.float32)])
-    return loudness_of_energy(energy, sample_rate), dbtp(float(np.max(values[candidates], initial=0.0)))
+    whole_steps = max(frames, round(MIN_LOUDNESS_S * sample_rate)) // step  # as loudness_of_energy: whole steps
+    return (loudness_of_steps(step_energy[:whole_steps], sample_rate),
+            dbtp(float(np.max(values[candidates], initial=0.0))))
 
 
 # ---- the gain: found from the mix's analysis, applied a piece at a time --------------------------
@@ -165,18 +170,27 @@ class MixAnalysis:
     block's true peaks were known. In the bench's 3-minute song, 7 % of the blocks are worked out.
     """
 
-    def __init__(self, mix: np.ndarray, energy: np.ndarray, sample_rate: int, sample_peaks: np.ndarray):
+    def __init__(self, mix: np.ndarray, sample_rate: int, sample_peaks: np.ndarray, moments: np.ndarray | None,
+                 energy: np.ndarray | None = None):
         self.mix = mix
         self.frames = len(mix)
-        self.energy = energy  # each frame's K-weighted square, with silence after a short song
-        # For each block of energy: the sums of energy times (1 - t)^2, 2 t (1 - t) and t^2, t running
-        # 0..1 across the block. A gain drawn straight from g0 to g1 over the block turns its energy
-        # into g0^2 A + g0 g1 B + g1^2 C: the loudness of a gain curve, at the cost of the blocks only.
-        self.moments = _moments(energy, sample_rate)  # float64 (blocks, 3); None when a step is not whole blocks
+        # Loudness is measured over at least BS.1770's block: a shorter song has silence after it.
+        self.loudness_frames = max(self.frames, round(MIN_LOUDNESS_S * sample_rate))
+        # For each block of the loudness filters' energy: the sums of energy times (1 - t)^2,
+        # 2 t (1 - t) and t^2, t running 0..1 across the block. A gain drawn straight from g0 to g1
+        # over the block turns its energy into g0^2 A + g0 g1 B + g1^2 C: the loudness of a gain
+        # curve, at the cost of the blocks only. float64 (blocks of loudness_frames, 3).
+        self.moments = moments
+        # When a 100 ms step is not whole blocks (44.1 kHz), moments is None and energy holds each
+        # frame's K-weighted square instead (loudness_frames long).
+        self.energy = energy
         self.sample_peaks = sample_peaks  # each block's highest sample (block_sample_peaks)
         self.block_peaks = block_bounds(sample_peaks)  # each block's true peak, or a bound on it
         self.exact = np.zeros(len(sample_peaks), bool)  # block_peaks[b] is the true peak
-        self.peaks = np.zeros(self.frames, np.float32)  # peak_envelope()'s values, in the exact blocks
+        # peak_envelope()'s values in the exact blocks, a row each, in the order they were worked
+        # out (a few percent of the blocks: an array of every frame would be mostly empty).
+        self._envelopes = np.zeros((0, BLOCK_FRAMES), np.float32)
+        self._envelope_rows = np.full(len(sample_peaks), -1, np.int64)
 
     def make_exact_over(self, threshold: float) -> None:
         """Work out the true peaks of every block whose bound is over threshold."""
@@ -184,50 +198,67 @@ class MixAnalysis:
 
     def make_exact(self, blocks: np.ndarray) -> None:
         """Work out the true peaks of these blocks."""
-        blocks = blocks[~self.exact[blocks]]
+        blocks = np.unique(blocks[~self.exact[blocks]])
+        if not len(blocks):
+            return
+        found = []
         for first in range(0, len(blocks), EXACT_BATCH_BLOCKS):
             batch = blocks[first:first + EXACT_BATCH_BLOCKS]
-            envelope = block_envelopes(self.mix, 0, self.frames, batch)
-            self.block_peaks[batch] = envelope.max(axis=1)
-            frames = (batch[:, None] * BLOCK_FRAMES + np.arange(BLOCK_FRAMES)).ravel()
-            inside = frames < self.frames
-            self.peaks[frames[inside]] = envelope.ravel()[inside]
-            self.exact[batch] = True
+            found.append(block_envelopes(self.mix, 0, self.frames, batch))
+            self.block_peaks[batch] = found[-1].max(axis=1)
+        self._envelope_rows[blocks] = len(self._envelopes) + np.arange(len(blocks))
+        self._envelopes = np.concatenate([self._envelopes, *found])
+        self.exact[blocks] = True
+
+    def envelopes(self, blocks: np.ndarray) -> np.ndarray:
+        """peak_envelope()'s values in these exact blocks: float32 (blocks, BLOCK_FRAMES), 0 past the end."""
+        return self._envelopes[self._envelope_rows[blocks]]
 
 
 def analyse(mix: np.ndarray, sample_rate: int, cancel: Cancel | None = None, threads: int = 2) -> MixAnalysis:
-    """The mix's energy and the bounds on its true peaks (see MixAnalysis), shared out over
-    `threads` threads: each of the mix's minutes is filtered on its own (the filters let go of
-    the interpreter lock as they run), and the blocks' highest samples are found meanwhile."""
+    """The mix's loudness energy and the bounds on its true peaks (see MixAnalysis), shared out
+    over `threads` threads: each of the mix's minutes is filtered on its own (the filters let go
+    of the interpreter lock as they run), and the blocks' highest samples are found meanwhile."""
     mix = np.asarray(mix, dtype=np.float32)
+    frames = len(mix)
     minute = CHUNK_STEPS * round(STEP_S * sample_rate)  # as k_weighted_energy's minutes: the same figures
-    energy = np.zeros(len(mix), np.float32)
+    loudness_frames = max(frames, round(MIN_LOUDNESS_S * sample_rate))
+    by_blocks = round(STEP_S * sample_rate) % BLOCK_FRAMES == 0  # 44.1 kHz: a step is not whole blocks
+    moments = np.zeros((math.ceil(loudness_frames / BLOCK_FRAMES), 3)) if by_blocks else None
+    energy = None if by_blocks else np.zeros(loudness_frames, np.float32)
     found: dict[str, np.ndarray] = {}
 
     def filter_minute(first: int) -> None:
-        if cancel is not None and cancel():
-            raise ExportCancelled()
-        energy[first:first + minute] = k_weighted_energy(mix[first:first + minute], sample_rate)
+        """The minute's filters, as k_weighted_energy runs them (the same pieces, the state carried
+        between them), each piece's energy made into its blocks' moments at once."""
+        state = None
+        for piece in range(first, min(frames, first + minute), PIECE_FRAMES):
+            if cancel is not None and cancel():
+                raise ExportCancelled()
+            last = min(frames, first + minute, piece + PIECE_FRAMES)
+            squares, state = k_weighted_squares_from(mix[piece:last], sample_rate, state)
+            if moments is None:
+                energy[piece:last] = squares
+            else:
+                moments[piece // BLOCK_FRAMES:-(-last // BLOCK_FRAMES)] = _moments(squares)
 
     def find_sample_peaks() -> None:
         found["sample_peaks"] = block_sample_peaks(mix)
 
-    tasks = [find_sample_peaks] + [lambda first=first: filter_minute(first) for first in range(0, len(mix), minute)]
+    tasks = [find_sample_peaks] + [lambda first=first: filter_minute(first) for first in range(0, frames, minute)]
     _run_parts(lambda part: [task() for task in part], [tasks[part::threads] for part in range(threads)])
-    short = round(MIN_LOUDNESS_S * sample_rate) - len(energy)
-    if short > 0:
-        energy = np.concatenate([energy, np.zeros(short, np.float32)])
-    return MixAnalysis(mix, energy, sample_rate, found["sample_peaks"])
+    return MixAnalysis(mix, sample_rate, found["sample_peaks"], moments, energy)
 
 
-def _moments(energy: np.ndarray, sample_rate: int) -> np.ndarray | None:
-    if round(STEP_S * sample_rate) % BLOCK_FRAMES:
-        return None  # 44.1 kHz: a 100 ms step is not whole blocks; the gain is then drawn frame by frame
-    whole = np.zeros(math.ceil(len(energy) / BLOCK_FRAMES) * BLOCK_FRAMES, np.float32)
-    whole[:len(energy)] = energy
-    t = np.arange(BLOCK_FRAMES) / BLOCK_FRAMES
-    weights = np.stack([(1 - t) ** 2, 2 * t * (1 - t), t ** 2], axis=1).astype(np.float32)
-    return (whole.reshape(-1, BLOCK_FRAMES) @ weights).astype(np.float64)
+_MOMENT_WEIGHTS = np.stack([(1 - _BLOCK_STEPS) ** 2, 2 * _BLOCK_STEPS * (1 - _BLOCK_STEPS), _BLOCK_STEPS ** 2], axis=1)
+
+
+def _moments(squares: np.ndarray) -> np.ndarray:
+    """Each block's moments (MixAnalysis) of these frames' energy, starting on a block: float64 (blocks, 3)."""
+    blocks = -(-len(squares) // BLOCK_FRAMES)
+    if blocks * BLOCK_FRAMES != len(squares):  # the song's last, shorter block: silence after it
+        squares = np.concatenate([squares, np.zeros(blocks * BLOCK_FRAMES - len(squares))])
+    return squares.reshape(blocks, BLOCK_FRAMES) @ _MOMENT_WEIGHTS
 
 
 @dataclass
@@ -302,7 +333,7 @@ def plan_gain(analysis: MixAnalysis, sample_rate: int, target_lufs: float = -14.
 
     frames = analysis.frames
     step(0.0, "Setting the loudness")
-    loudness = loudness_of_energy(analysis.energy, sample_rate)
+    loudness = _loudness_with(analysis, np.ones(1), sample_rate)  # with no gain
     blocks = math.ceil(frames / BLOCK_FRAMES)
     if not math.isfinite(loudness) or not np.any(analysis.block_peaks):
         return GainPlan(np.ones(blocks), frames, -math.inf, -math.inf, 0.0, 0.0,
@@ -339,11 +370,11 @@ def _loudness_with(analysis: MixAnalysis, knots: np.ndarray, sample_rate: int) -
         return loudness_of_energy(weighted, sample_rate)
     moments = analysis.moments
     g0 = np.full(len(moments), knots[-1])  # after the last knot the gain holds
-    g0[:len(knots)] = knots[:len(moments)]
+    g0[:min(len(knots), len(moments))] = knots[:len(moments)]
     g1 = np.append(g0[1:], g0[-1])
     block_energy = g0 * g0 * moments[:, 0] + g0 * g1 * moments[:, 1] + g1 * g1 * moments[:, 2]
     per_step = round(STEP_S * sample_rate) // BLOCK_FRAMES
-    steps = len(analysis.energy) // (per_step * BLOCK_FRAMES)
+    steps = analysis.loudness_frames // (per_step * BLOCK_FRAMES)
     return loudness_of_steps(block_energy[:steps * per_step].reshape(steps, per_step).sum(axis=1), sample_rate)
 
 
@@ -359,9 +390,7 @@ def _highest_peak(analysis: MixAnalysis, knots: np.ndarray) -> float:
     if not len(candidates):
         return 0.0
     frames = candidates[:, None] * BLOCK_FRAMES + np.arange(BLOCK_FRAMES)
-    inside = frames < analysis.frames
-    curve = gains_at(knots, frames)
-    return float(np.max(np.where(inside, analysis.peaks[np.minimum(frames, analysis.frames - 1)] * curve, 0.0)))
+    return float(np.max(analysis.envelopes(candidates) * gains_at(knots, frames)))  # 0 past the end
 
 
 def fit(mix: np.ndarray, stems: list[tuple[str, np.ndarray]], sample_rate: int, target_lufs: float = -14.0,
