@@ -30,7 +30,9 @@ import numpy as np
 from studio.beats.pad_voice import PLAYBACK_OFFSET_SAMPLES
 from studio.beats.schedule import step_sample
 from studio.export.errors import ExportCancelled, ExportError
-from studio.export.pattern_render import PATTERN_WEIGHT, SILENT_AMP, STEPS_PER_BAR, TAIL_S, render_pattern
+from studio.export.pattern_render import (
+    PATTERN_WEIGHT, SILENT_AMP, STEPS_PER_BAR, TAIL_S, RepeatedAudio, render_pattern_parts,
+)
 from studio.export.song import (
     Clip, Lane, Song, check_song, clip_bars, find_take, resolve_audio_path,
 )
@@ -222,7 +224,7 @@ def _pad_sounds(song: Song, sample_rate: int):
 def _pattern_audio(song, clip, sounds, sample_rate, work: _Work, cache: dict) -> np.ndarray:
     key = (clip.source, clip_bars(song, clip))
     if key not in cache:
-        cache[key] = render_pattern(song, clip.source, key[1], sounds, sample_rate, work)
+        cache[key] = render_pattern_parts(song, clip.source, key[1], sounds, sample_rate, work)
     else:
         work.advance(key[1] * song.bar_s * sample_rate * PATTERN_WEIGHT)
     return cache[key]
@@ -291,9 +293,13 @@ def _file_audio(source, sample_rate: int) -> np.ndarray:
     return take_audio(*source, sample_rate) if isinstance(source, tuple) else sound_file_audio(source, sample_rate)
 
 
-def _add_lane_audio(target: np.ndarray, audio: np.ndarray, start: int, lane: Lane) -> None:
+def _add_lane_audio(target: np.ndarray, audio: np.ndarray | RepeatedAudio, start: int, lane: Lane) -> None:
     """audio (frames, 1 or 2) added into target (frames, 2, C-ordered) from frame start, at the
     lane's volume and pan (a mono source is heard on both sides)."""
+    if isinstance(audio, RepeatedAudio):  # a pattern's copies added one by one, never written out
+        for first, part in audio.pieces():
+            _add_lane_audio(target, part, start + first, lane)
+        return
     end = min(len(target), start + len(audio))
     if end <= start:
         return
@@ -346,7 +352,7 @@ def take_audio(info, wav_path: Path, sample_rate: int) -> np.ndarray:
     # fade in, and from the start of the fade out on (a long take is a lot of frames).
     rise_end = min(len(body), math.ceil((from_s + fade_in_s - align_s) * file_rate) + 1)
     fall_start = max(rise_end, math.floor((end_s - fade_out_s - align_s) * file_rate) - 1)
-    kept = body[:min(len(body), math.ceil((end_s - align_s) * file_rate) + 1)].copy()
+    kept = body[:min(len(body), math.ceil((end_s - align_s) * file_rate) + 1)]  # faded in place: data is ours
     for lo, hi in ((0, rise_end), (fall_start, len(kept))):
         times_s = align_s + np.arange(lo, hi) / file_rate
         kept[lo:hi] *= (_ramp(times_s, from_s, fade_in_s) * _ramp(-times_s, -end_s, fade_out_s))[:, None]

@@ -1,6 +1,7 @@
 """A beat pattern played for a clip's bars through the drum machine's own graph, offline.
 
     render_pattern(song, name, bars, sounds, sample_rate, work=None) -> float32 (frames, 2)
+    render_pattern_parts(...) -> the same, as a RepeatedAudio when most of it is copies (the mixdown's)
 
 The drum machine's Sequencer (studio.beats.sequencer_graph) plays a copy of the song's beat
 whose chain is the one pattern, on a pyo manual server, block by block, so an export sounds as
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import copy
 import math
+from dataclasses import dataclass
 from fractions import Fraction
 
 import numpy as np
@@ -46,6 +48,44 @@ def render_pattern(song, name: str, bars: int, sounds, sample_rate: int, work=No
 
     The hit on the pattern's first step sounds from sample PLAYBACK_OFFSET_SAMPLES, as live.
     work: the mixdown's progress and cancel (advance(frames * weight)), or None."""
+    audio = render_pattern_parts(song, name, bars, sounds, sample_rate, work)
+    return audio.whole() if isinstance(audio, RepeatedAudio) else audio
+
+
+@dataclass
+class RepeatedAudio:
+    """A looping pattern's audio as its parts, the repeats not written out (a 3-minute beat is
+    69 MB): `first` from frame 0, then `period` `copies` times, then `rest`. float32 (frames, 2)."""
+    first: np.ndarray
+    period: np.ndarray
+    copies: int
+    rest: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.first) + self.copies * len(self.period) + len(self.rest)
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return len(self), self.first.shape[1]
+
+    def pieces(self):
+        """(first frame, audio) for each part in turn, each copy of the period as its own."""
+        yield 0, self.first
+        for copy_index in range(self.copies):
+            yield len(self.first) + copy_index * len(self.period), self.period
+        yield len(self.first) + self.copies * len(self.period), self.rest
+
+    def whole(self) -> np.ndarray:
+        out = np.empty(self.shape, np.float32)  # filled once, no tile
+        for first, part in self.pieces():
+            out[first:first + len(part)] = part
+        return out
+
+
+def render_pattern_parts(song, name: str, bars: int, sounds, sample_rate: int,
+                         work=None) -> np.ndarray | RepeatedAudio:
+    """render_pattern()'s audio: as a RepeatedAudio when most of it is copies of one period (see
+    the module's notes), else whole."""
     steps = bars * STEPS_PER_BAR
     period = repeat_period(song, name, sounds, sample_rate)
     if period is not None:
@@ -58,12 +98,7 @@ def render_pattern(song, name: str, bars: int, sounds, sample_rate: int, work=No
             if np.max(np.abs(second - third), initial=0.0) <= REPEAT_TOLERANCE:
                 if work is not None:
                     work.advance(copies * period_frames * PATTERN_WEIGHT)
-                out = np.empty((len(rendered) + copies * period_frames, 2), np.float32)  # filled once, no tile
-                out[:period_frames] = rendered[:period_frames]
-                for copy_index in range(copies):
-                    out[(copy_index + 1) * period_frames:(copy_index + 2) * period_frames] = second
-                out[(copies + 1) * period_frames:] = rendered[period_frames:]
-                return out
+                return RepeatedAudio(rendered[:period_frames], second, copies, rendered[period_frames:])
             if work is not None:  # not the same: start again the slow way, counting from here
                 work.advance(-(len(rendered) - round(TAIL_S * sample_rate)) * PATTERN_WEIGHT)
     return _render_steps(song, name, steps, sounds, sample_rate, work)

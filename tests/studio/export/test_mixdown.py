@@ -98,6 +98,22 @@ def test_a_lane_is_added_at_its_volume_and_pan_across_pieces(channels):
     assert np.array_equal(mix[:993], before[:993])
 
 
+def test_a_patterns_repeats_are_added_as_its_whole_audio_would_be():
+    from studio.export.pattern_render import RepeatedAudio
+
+    rng = np.random.default_rng(4)
+    first, period, rest = (rng.uniform(-1, 1, (frames, 2)).astype(np.float32) for frames in (100, 70, 90))
+    repeated = RepeatedAudio(first, period, 5, rest)
+    assert len(repeated) == 540 and repeated.shape == (540, 2)
+    lane = Lane("Beat", "beat", [], volume_db=-2.0, pan=0.4)
+    for start, length in [(0, 540), (13, 600), (30, 400)]:  # placed later; cut by the song's end
+        by_parts, whole = np.zeros((length, 2), np.float32), np.zeros((length, 2), np.float32)
+        _add_lane_audio(by_parts, repeated, start, lane)
+        _add_lane_audio(whole, repeated.whole(), start, lane)
+        np.testing.assert_array_equal(by_parts, whole)
+    np.testing.assert_array_equal(repeated.whole()[170:240], repeated.period)
+
+
 def test_stems_add_up_to_the_mix_with_the_songs_fades(tmp_path):
     song = small_song(tmp_path)
     song.fade_in_s, song.fade_out_s = 1.0, 2.0
