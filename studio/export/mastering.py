@@ -197,8 +197,8 @@ class MixAnalysis:
         self.make_exact(np.flatnonzero(~self.exact & (self.block_peaks > threshold)))
 
     def make_exact(self, blocks: np.ndarray) -> None:
-        """Work out the true peaks of these blocks."""
-        blocks = np.unique(blocks[~self.exact[blocks]])
+        """Work out the true peaks of these blocks (each given once)."""
+        blocks = blocks[~self.exact[blocks]]
         if not len(blocks):
             return
         found = []
