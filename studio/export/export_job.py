@@ -24,6 +24,7 @@ import copy
 import io
 import math
 import os
+import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -51,6 +52,7 @@ LOSSY_CEILING_DBTP = -1.5
 # 10 % setting the loudness and the rest encoding; a beat that must be played whole (a tempo
 # whose loops never land on whole samples) makes the mixdown most of it.
 MIXDOWN_SHARE, MASTERING_SHARE = 0.25, 0.1
+BACKGROUND_NICENESS = 19  # the check beside the encoder: the lowest priority (_run_in_background)
 
 Progress = Callable[[float, str], None]
 Cancel = Callable[[], bool]
@@ -190,6 +192,7 @@ class _MixCheck:
         self._thread.start()
 
     def _run(self, mix: np.ndarray, sample_rate: int) -> None:
+        _run_in_background()
         try:
             self._measured = measure_planned(mix, self._plan, sample_rate, self._stopped.is_set)
         except BaseException as error:  # raised on the export's own thread, from passed()
@@ -208,6 +211,17 @@ class _MixCheck:
     def stop(self) -> None:
         self._stopped.set()
         self._thread.join()
+
+
+def _run_in_background() -> None:
+    """This thread gives way to the encoder and to the thread feeding it: it has until the
+    encoder ends, and the encoder is what the export waits on (16 exports each way, taken in turn:
+    the encodes took a median 2.37 s with the check at the lowest priority, 2.44 s without). On
+    Linux a thread has a priority of its own: setpriority on its id changes only it; elsewhere
+    that id names no thread, so nothing is changed."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), BACKGROUND_NICENESS)
 
 
 def _write_files(song: Song, mixed: Mixdown, plan: GainPlan, mix_path: Path, stem_paths: list[tuple[str, Path]],

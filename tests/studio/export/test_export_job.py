@@ -3,6 +3,7 @@ cancel or a mistake leaves behind (nothing under the final names)."""
 
 import datetime
 import os
+import sys
 from pathlib import Path
 
 import mido
@@ -181,3 +182,24 @@ def test_a_mix_the_check_finds_over_the_ceiling_is_mastered_again_lower_and_noth
     assert measured[1] < measured[0] - 1.3 and result.true_peak_dbtp == measured[1]
     assert sorted(path.name for path in out_dir.iterdir()) == ["Small song.flac"]
     assert true_peak_dbtp(decode(result.song_path)) <= -1.0
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a thread's own priority is Linux's")
+def test_the_check_beside_the_encoder_gives_way_to_it_and_nothing_else_does(tmp_path, out_dir, monkeypatch):
+    import threading
+
+    from studio.export import export_job
+
+    priorities = {}
+    measure = export_job.measure_planned
+
+    def measured(*args, **kwargs):
+        priorities["check"] = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+        return measure(*args, **kwargs)
+
+    monkeypatch.setattr(export_job, "measure_planned", measured)
+    before = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    export_song(small_song(tmp_path), out_dir, ExportOptions(format="mp3-192"))
+    assert priorities["check"] == export_job.BACKGROUND_NICENESS == 19
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == before  # this thread, the process: as they were
+    assert os.getpriority(os.PRIO_PROCESS, 0) == before
