@@ -211,7 +211,8 @@ def measure_export(progress: Progress) -> Measured:
         "as little as it can: a looping beat's copies are added into the mix one by one, never written "
         "out whole, and the analysis keeps each block's loudness moments, not each frame's energy.",
         f"At {BPM:g} BPM a bar is 96000 samples, so the 90-bar beat is played for its first bars and the rest "
-        "are copies, sample for sample the same (studio/export/pattern_render.py); most whole-number tempos "
-        "allow that.",
+        "are copies, sample for sample the same (studio/export/pattern_render.py). With this kit, 63 of the 121 "
+        "whole-number tempos from 60 to 180 BPM allow that; the other 58 (86, 87, 89, 91, 93, 94, 97 and 98 among "
+        f"them) are played whole, as at {UNEVEN_BPM:g} BPM.",
     ]
     return Measured(rows, notes)
