@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import tempfile
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -132,8 +133,9 @@ def mixdown(song: Song, sample_rate: int = 48000, progress: Progress | None = No
                 mix += stem
                 stem_list.append((lane.name, stem))
         else:
-            # The takes and sound files are added into the mix on the reader's thread as each is
-            # decoded, while the beat renders here; the beat's clips are added once that is done.
+            # While the beat renders here, the takes and sound files are decoded on the reader's
+            # thread. The beat goes into the mix first, then the files, each on whichever thread is
+            # free when it is decoded (the reader's is still busy with the longest).
             files.add_into(mix, [(clip, lane, _clip_start(song, clip, sample_rate))
                                  for lane in lanes for clip in lane.clips if clip.kind != "pattern"])
             beats = []
@@ -143,9 +145,8 @@ def mixdown(song: Song, sample_rate: int = 48000, progress: Progress | None = No
                         work.words = f"Mixing \u201c{lane.name}\u201d"
                         audio = _pattern_audio(song, clip, sounds, sample_rate, work, rendered_patterns)
                         beats.append((audio, _clip_start(song, clip, sample_rate), lane))
+            files.add_beats_then_decoded(beats)
             files.wait_added(work)
-            for audio, start, lane in beats:
-                _add_lane_audio(mix, audio, start, lane)
     work.advance(max(0.0, work.total - work.done))  # estimates of the work never quite add up: end on 1
     frames, fades = _song_envelope(song, mix, music_frames, sample_rate)
     mix = mix[:frames]
@@ -253,24 +254,62 @@ class _FileReader:
         return audio
 
     def add_into(self, mix: np.ndarray, placements: list[tuple[Clip, Lane, int]]) -> None:
-        """Add each (clip, lane, first frame) into mix on the reader's thread, as soon as its file
-        is decoded. Nothing else may touch mix until wait_added() has returned."""
-        def add(clip: Clip, lane: Lane, start: int) -> int:
-            audio = self._decoded[_file_key(self._sources[id(clip)])].result()  # decoded already: one worker, in order
-            _add_lane_audio(mix, audio, start, lane)
-            return len(audio)
+        """Have each (clip, lane, first frame) added into mix once its file is decoded, after
+        the beat (add_beats_then_decoded), on whichever thread comes to it first: in the order
+        given, one at a time, so the sums come out the same however the threads meet. Nothing
+        else may touch mix until wait_added() has returned."""
+        self._mix, self._placements = mix, placements
+        self._lengths: list[int | None] = [None] * len(placements)
+        self._lock = threading.Lock()
+        self._beats_added = threading.Event()
+        self._next = 0  # the first placement not added yet
 
-        self._added = [self._pool.submit(add, *placement) for placement in placements]
+        def add_in_turn(index: int) -> None:
+            self._beats_added.wait()
+            self._add_up_to(index)
+
+        self._added = [self._pool.submit(add_in_turn, index) for index in range(len(placements))]
+
+    def add_beats_then_decoded(self, beats: list[tuple[np.ndarray | RepeatedAudio, int, Lane]]) -> None:
+        """On the caller's thread, once the beat is rendered: the beat's clips (audio, first
+        frame, lane) added into the mix first, then the files already decoded, so the reader's
+        thread is left only those still decoding."""
+        with self._lock:
+            for audio, start, lane in beats:
+                _add_lane_audio(self._mix, audio, start, lane)
+        self._beats_added.set()
+        ready = 0
+        while ready < len(self._placements) and self._future(ready).done():
+            ready += 1
+        if ready:
+            self._add_up_to(ready - 1)
+
+    def _future(self, index: int):
+        return self._decoded[_file_key(self._sources[id(self._placements[index][0])])]
+
+    def _add_up_to(self, index: int) -> None:
+        """Add the placements not added yet, in order, up to index."""
+        with self._lock:
+            while self._next <= index:
+                clip, lane, start = self._placements[self._next]
+                audio = self._future(self._next).result()
+                _add_lane_audio(self._mix, audio, start, lane)
+                self._lengths[self._next] = len(audio)
+                self._next += 1
 
     def wait_added(self, work: _Work) -> None:
         """Wait for add_into()'s work (its errors are raised here)."""
+        self._beats_added.set()  # (if add_beats_then_decoded() was never reached: let the reader finish)
         for added in self._added:
-            work.advance(added.result() * FILE_WEIGHT)
+            added.result()
+        work.advance(sum(self._lengths) * FILE_WEIGHT)
 
     def __enter__(self) -> _FileReader:
         return self
 
     def __exit__(self, *_) -> None:
+        if hasattr(self, "_beats_added"):
+            self._beats_added.set()  # a cancel or an error before the beat was added: nothing waits for it
         self._pool.shutdown(wait=True, cancel_futures=True)  # after a cancel: what is being read is let finish
 
 

@@ -197,3 +197,36 @@ def test_a_muted_lane_running_on_adds_no_silence_at_the_end(tmp_path):
     song = beat_song(tmp_path, [Clip("pattern", "A", 0, 1)])
     song.lanes.append(Lane("Muted beat", "beat", [Clip("pattern", "A", 0, 4)], mute=True))
     assert mixdown(song, SR).music_frames == bar_start_sample(BPM, 1, SR)
+
+
+def test_without_stems_the_mix_is_the_same_however_the_decoding_and_the_beat_meet(tmp_path, monkeypatch):
+    import threading
+    import time
+
+    from studio.export import mixdown as mixdown_module
+
+    song = small_song(tmp_path)
+    first = mixdown(song, SR, stems=False).mix
+    decode = mixdown_module._file_audio
+
+    def slow_sound_file(source, sample_rate):  # the sound file comes after the beat is in the mix
+        if not isinstance(source, tuple):
+            time.sleep(0.5)
+        return decode(source, sample_rate)
+
+    monkeypatch.setattr(mixdown_module, "_file_audio", slow_sound_file)
+    np.testing.assert_array_equal(mixdown(song, SR, stems=False).mix, first)
+    # A cancel while the beat renders, the files decoded and waiting to go in after it: it stops,
+    # and waits on nothing.
+    def cancelled_render(*args):
+        time.sleep(0.3)  # the files are decoded meanwhile
+        raise ExportCancelled()
+
+    monkeypatch.setattr(mixdown_module, "_file_audio", decode)
+    monkeypatch.setattr(mixdown_module, "_pattern_audio", cancelled_render)
+    finished = []
+    worker = threading.Thread(target=lambda: finished.append(pytest.raises(ExportCancelled, mixdown, song, SR,
+                                                                           stems=False)), daemon=True)
+    worker.start()
+    worker.join(10.0)
+    assert finished, "the mixdown did not end after a cancel"
