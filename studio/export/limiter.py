@@ -39,28 +39,43 @@ def limiter_knots(block_peaks: np.ndarray, ceiling: float, sample_rate: int) -> 
     at that block's start and at the next block's, so the straight line between the two, which
     the frames follow, is as well.
     """
+    # Worked out in place where it can be: each array here is as long as the song's blocks, and
+    # fresh memory is slow to come by (a 3-minute song has half a million blocks).
+    need = block_peaks.astype(np.float64)
     with np.errstate(divide="ignore"):
-        need = np.minimum(1.0, ceiling / block_peaks.astype(np.float64))
+        np.divide(ceiling, need, out=need)
+    np.minimum(need, 1.0, out=need)
     if np.all(need >= 1.0):
         return np.ones(len(block_peaks))
     ahead = max(1, math.ceil(LOOKAHEAD_S * sample_rate / BLOCK_FRAMES))
     # Block b takes the least need of blocks b - 1 .. b + ahead - 1.
     reach = np.concatenate([need[:1], need, np.full(ahead - 1, need[-1])])  # the ends held, as far as looked
-    held = moving_minimum(reach, ahead + 1)
+    cut_db = moving_minimum(reach, ahead + 1)
     # Release: cut_db[b] = max over k <= b of cut[k] * decay^(b - k); in logs that is a running
     # maximum of log(cut[k]) - k * log(decay), shifted back.
-    cut_db = -20.0 * np.log10(held)
+    np.log10(cut_db, out=cut_db)
+    np.multiply(cut_db, -20.0, out=cut_db)
     log_decay = -BLOCK_FRAMES / (RELEASE_S * sample_rate)
-    index = np.arange(len(held))
+    decays = np.arange(len(cut_db)) * log_decay
     with np.errstate(divide="ignore"):
-        log_cut = np.log(cut_db)
-    released = np.exp(np.maximum.accumulate(log_cut - index * log_decay) + index * log_decay)
-    gain = 10.0 ** (-np.maximum(released, cut_db) / 20.0)
+        released = np.log(cut_db)
+    np.subtract(released, decays, out=released)
+    np.maximum.accumulate(released, out=released)
+    np.add(released, decays, out=released)
+    np.exp(released, out=released)
+    gain = np.maximum(released, cut_db, out=released)
+    np.negative(gain, out=gain)
+    np.divide(gain, 20.0, out=gain)
+    np.power(10.0, gain, out=gain)
     # A moving average over the look-ahead, ending at each block; before the song it holds the
     # first block's gain, so a peak on the very first frame is cut as fully as any other.
-    padded = np.concatenate([np.full(ahead - 1, gain[0]), gain])
-    sums = np.cumsum(np.concatenate([[0.0], padded]))
-    return (sums[ahead:] - sums[:-ahead]) / ahead
+    sums = np.empty(len(gain) + ahead)
+    sums[0], sums[1:ahead] = 0.0, gain[0]
+    sums[ahead:] = gain
+    np.cumsum(sums, out=sums)
+    knots = np.subtract(sums[ahead:], sums[:-ahead])
+    knots /= ahead
+    return knots
 
 
 def moving_minimum(values: np.ndarray, width: int) -> np.ndarray:

@@ -210,6 +210,12 @@ class MixAnalysis:
         self._envelopes = np.concatenate([self._envelopes, *found])
         self.exact[blocks] = True
 
+    def scratch(self, count: int) -> np.ndarray:
+        """count float64 arrays one longer than moments, made once and used again by each pass."""
+        if getattr(self, "_scratch", None) is None or len(self._scratch) < count:
+            self._scratch = np.empty((count, len(self.moments) + 1))
+        return self._scratch[:count]
+
     def envelopes(self, blocks: np.ndarray) -> np.ndarray:
         """peak_envelope()'s values in these exact blocks: float32 (blocks, BLOCK_FRAMES), 0 past the end."""
         return self._envelopes[self._envelope_rows[blocks]]
@@ -333,7 +339,7 @@ def plan_gain(analysis: MixAnalysis, sample_rate: int, target_lufs: float = -14.
 
     frames = analysis.frames
     step(0.0, "Setting the loudness")
-    loudness = _loudness_with(analysis, np.ones(1), sample_rate)  # with no gain
+    loudness = _loudness_as_it_is(analysis, sample_rate)
     blocks = math.ceil(frames / BLOCK_FRAMES)
     if not math.isfinite(loudness) or not np.any(analysis.block_peaks):
         return GainPlan(np.ones(blocks), frames, -math.inf, -math.inf, 0.0, 0.0,
@@ -361,6 +367,15 @@ def plan_gain(analysis: MixAnalysis, sample_rate: int, target_lufs: float = -14.
     return plan
 
 
+def _loudness_as_it_is(analysis: MixAnalysis, sample_rate: int) -> float:
+    """The mix's loudness with no gain: each step's moments summed (a block's energy is A + B + C)."""
+    if analysis.moments is None:
+        return loudness_of_energy(analysis.energy, sample_rate)
+    per_step = round(STEP_S * sample_rate) // BLOCK_FRAMES
+    steps = analysis.loudness_frames // (per_step * BLOCK_FRAMES)
+    return loudness_of_steps(analysis.moments[:steps * per_step].reshape(steps, -1).sum(axis=1), sample_rate)
+
+
 def _loudness_with(analysis: MixAnalysis, knots: np.ndarray, sample_rate: int) -> float:
     """The loudness of the mix with the gain drawn through knots (from the analysis's energy)."""
     if analysis.moments is None:
@@ -369,13 +384,28 @@ def _loudness_with(analysis: MixAnalysis, knots: np.ndarray, sample_rate: int) -
         weighted[:len(curve)] *= np.square(curve)
         return loudness_of_energy(weighted, sample_rate)
     moments = analysis.moments
-    g0 = np.full(len(moments), knots[-1])  # after the last knot the gain holds
-    g0[:min(len(knots), len(moments))] = knots[:len(moments)]
-    g1 = np.append(g0[1:], g0[-1])
-    block_energy = g0 * g0 * moments[:, 0] + g0 * g1 * moments[:, 1] + g1 * g1 * moments[:, 2]
+    blocks = len(moments)
+    # g0 and g1, the gain at each block's start and end: the knots, held after the last one (the
+    # last block's end holds its start).
+    gains, energy, term = analysis.scratch(3)
+    used = min(len(knots), blocks)
+    gains[:used] = knots[:used]
+    gains[used:blocks] = knots[-1]
+    gains[blocks] = gains[blocks - 1]
+    g0, g1 = gains[:blocks], gains[1:]
+    # Each block's energy, g0^2 A + g0 g1 B + g1^2 C, in place (fresh memory is slow to come by).
+    energy, term = energy[:blocks], term[:blocks]
+    np.multiply(g0, g0, out=energy)
+    energy *= moments[:, 0]
+    np.multiply(g0, g1, out=term)
+    term *= moments[:, 1]
+    energy += term
+    np.multiply(g1, g1, out=term)
+    term *= moments[:, 2]
+    energy += term
     per_step = round(STEP_S * sample_rate) // BLOCK_FRAMES
     steps = analysis.loudness_frames // (per_step * BLOCK_FRAMES)
-    return loudness_of_steps(block_energy[:steps * per_step].reshape(steps, per_step).sum(axis=1), sample_rate)
+    return loudness_of_steps(energy[:steps * per_step].reshape(steps, per_step).sum(axis=1), sample_rate)
 
 
 def _highest_peak(analysis: MixAnalysis, knots: np.ndarray) -> float:
