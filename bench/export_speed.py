@@ -203,12 +203,13 @@ def measure_export(progress: Progress) -> Measured:
         "The gain is applied as each piece goes to the encoder, and the exact check of the result "
         "(loudness and true peak) runs beside the encoder on the other core. The encoder (ffmpeg) is "
         "started before the mixdown, so its start-up is over when the first samples come.",
-        "What comes before the encoder, timed step by step in single exports: the beat's render through "
-        "the drum machine's graph, about 0.23 s (0.1 s building the graph, 0.13 s playing 1216 blocks), "
-        "while the other core decodes the take (0.04 s) and the OGG track (0.12 s), resamples the track "
-        "to 48 kHz (0.065 s) and adds them into the mix; then the beat added, 0.01 s; the loudness filters "
-        "and the blocks' highest samples, about 0.12 s on two cores; the true peaks worked out and the "
-        "gain's passes, about 0.08 s on one. The two cores are busy for most of it.",
+        "What comes before the encoder, timed step by step in single exports: the beat's render through the "
+        "drum machine's graph, about 0.25 s (0.1 s building the graph, the rest playing 1216 blocks), while "
+        "the other core decodes the take (0.02 s) and the OGG track (0.2 s) and resamples the track to 48 kHz "
+        "(0.1 s; both take about half as long again as alone, the cores being shared); the beat, the take and "
+        "the track added into the mix, 0.05 s, on whichever thread is free; the loudness filters and the "
+        "blocks' highest samples, about 0.11 s on two cores; the true peaks worked out and the gain's passes, "
+        "about 0.09 s on one. The two cores are busy for most of it.",
         "This machine's speed varies from minute to minute (ffmpeg alone has taken from 2.0 to 2.8 s "
         "within an hour), and the export, working on both cores, varies more than ffmpeg alone on one: "
         "only figures from the same run compare. Fresh memory is slow and uneven to come by here: "
