@@ -147,13 +147,23 @@ def test_clicks_reach_jack_exactly_on_the_beat(jack_server):
     found = onsets(captured, threshold=1e-3)
     assert len(found) >= 4
     beat_frames = round(48000 * 60 / BPM)
-    # Each click's distance from the grid of the first (a click lost in a dropped block may be missing).
-    off_grid = (found - found[0] + beat_frames // 2) % beat_frames - beat_frames // 2
+
+    def off_grid(reference: int) -> np.ndarray:
+        """Each click's distance from the beat grid through the reference click."""
+        return (found - reference + beat_frames // 2) % beat_frames - beat_frames // 2
+
     if xruns == 0:
-        np.testing.assert_array_equal(off_grid, 0)
+        np.testing.assert_array_equal(off_grid(found[0]), 0)
     else:
-        np.testing.assert_array_equal(off_grid % BLOCK_FRAMES, 0)  # never a part of a block
-        assert np.abs(off_grid).max() // BLOCK_FRAMES <= xruns
+        # A click lost in a dropped block may be missing, and one whose start fell in a dropped
+        # block is found where what is left of it starts: part of a block late, one click at most
+        # for each xrun. Every other click sits on the grid (the one most clicks agree on), give or
+        # take whole blocks, no more of them than the xruns counted.
+        reference = max(found, key=lambda click: np.count_nonzero(off_grid(click) % BLOCK_FRAMES == 0))
+        offsets = off_grid(reference)
+        whole = offsets[offsets % BLOCK_FRAMES == 0]
+        assert len(found) - len(whole) <= min(xruns, len(found) // 3), offsets
+        assert np.abs(whole).max() // BLOCK_FRAMES <= xruns, offsets
     assert np.max(np.abs(captured)) <= 10 ** (-1 / 20)  # the limiter ceiling holds on the wire
 
 
