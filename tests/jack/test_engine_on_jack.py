@@ -155,10 +155,10 @@ def test_clicks_reach_jack_exactly_on_the_beat(jack_server):
     if xruns == 0:
         np.testing.assert_array_equal(off_grid(found[0]), 0)
     else:
-        # A click lost in a dropped block may be missing, and one whose start fell in a dropped
-        # block is found where what is left of it starts: part of a block late, one click at most
-        # for each xrun. Every other click sits on the grid (the one most clicks agree on), give or
-        # take whole blocks, no more of them than the xruns counted.
+        # A click lost in a dropped block may be missing, and one cut by a dropped block may be
+        # found part of a block off (one click at most for each xrun). Every other click sits on
+        # the grid (the one most clicks agree on), give or take whole blocks, no more of them than
+        # the xruns counted.
         reference = max(found, key=lambda click: np.count_nonzero(off_grid(click) % BLOCK_FRAMES == 0))
         offsets = off_grid(reference)
         whole = offsets[offsets % BLOCK_FRAMES == 0]
