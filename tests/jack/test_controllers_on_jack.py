@@ -149,6 +149,18 @@ def test_clock_out_ticks_24_times_a_beat_within_1_ms_and_starts_and_stops_with_t
     assert np.median(intervals) == heard["period"]
 
 
+def send_until(device, message: tuple, condition, what: str, tries: int = 3) -> None:
+    """device.send(message), again (up to `tries` in all) while condition() has not come true."""
+    for attempt in range(tries):
+        device.send(message)
+        try:
+            wait_for(condition, timeout_s=4.0, what=what)
+            return
+        except AssertionError:
+            if attempt == tries - 1:
+                raise
+
+
 def test_an_incoming_clock_sets_the_tempo_and_starts_the_beat(studio):
     engine, controllers = studio
     period = tick_period_frames(100.0, SR)  # 1152 frames
@@ -170,9 +182,9 @@ def test_an_incoming_clock_sets_the_tempo_and_starts_the_beat(studio):
         wait_for(lambda: any(e.kind == "tempo" for e in controllers.events), timeout_s=5, what="the tempo read")
         tempo = [e for e in controllers.events if e.kind == "tempo"][-1]
         assert abs(tempo.data["bpm"] - 100.0) <= 0.1 and tempo.data["source"] == "clock"
-        clock.send((START,))
-        wait_for(lambda: engine.value("beats", "playing") == 1.0, what="Start to play the beat")
-        clock.send((STOP,))
-        wait_for(lambda: engine.value("beats", "playing") == 0.0, what="Stop to stop it")
+        # JACK drops a cycle's MIDI when a client misses it (an xrun, on a busy machine), as a real
+        # device's message would be lost: sent again then, at most three times in all.
+        send_until(clock, (START,), lambda: engine.value("beats", "playing") == 1.0, "Start to play the beat")
+        send_until(clock, (STOP,), lambda: engine.value("beats", "playing") == 0.0, "Stop to stop it")
     finally:
         clock.close()
