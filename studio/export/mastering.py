@@ -191,6 +191,7 @@ class MixAnalysis:
         # out (a few percent of the blocks: an array of every frame would be mostly empty).
         self._envelopes = np.zeros((0, BLOCK_FRAMES), np.float32)
         self._envelope_rows = np.full(len(sample_peaks), -1, np.int64)
+        self._scratch: np.ndarray | None = None  # scratch()'s arrays, made on first use
 
     def make_exact_over(self, threshold: float) -> None:
         """Work out the true peaks of every block whose bound is over threshold."""
@@ -212,7 +213,7 @@ class MixAnalysis:
 
     def scratch(self, count: int) -> np.ndarray:
         """count float64 arrays one longer than moments, made once and used again by each pass."""
-        if getattr(self, "_scratch", None) is None or len(self._scratch) < count:
+        if self._scratch is None or len(self._scratch) < count:
             self._scratch = np.empty((count, len(self.moments) + 1))
         return self._scratch[:count]
 

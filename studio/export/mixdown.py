@@ -243,6 +243,7 @@ class _FileReader:
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="export-decode")
         self._decoded: dict = {}
         self._added: list = []
+        self._beats_added = threading.Event()  # add_into()'s files wait for the beat to be in the mix
         for source in sources.values():
             key = _file_key(source)
             if key is not None and key not in self._decoded:
@@ -261,7 +262,6 @@ class _FileReader:
         self._mix, self._placements = mix, placements
         self._lengths: list[int | None] = [None] * len(placements)
         self._lock = threading.Lock()
-        self._beats_added = threading.Event()
         self._next = 0  # the first placement not added yet
 
         def add_in_turn(index: int) -> None:
@@ -308,8 +308,7 @@ class _FileReader:
         return self
 
     def __exit__(self, *_) -> None:
-        if hasattr(self, "_beats_added"):
-            self._beats_added.set()  # a cancel or an error before the beat was added: nothing waits for it
+        self._beats_added.set()  # a cancel or an error before the beat was added: nothing waits for it
         self._pool.shutdown(wait=True, cancel_futures=True)  # after a cancel: what is being read is let finish
 
 
