@@ -15,7 +15,9 @@ WAV and FLAC go through soundfile. MP3, OGG and M4A are fed to ffmpeg as raw flo
 at a time. pydub is not used for them: it holds samples as integers (the float mix would be converted),
 writes the whole song to a temporary WAV file first, then waits on ffmpeg to the end with no way to cancel.
 The direct pipe costs nothing beyond ffmpeg's own encoding (a 3-minute MP3 takes about as long as ffmpeg
-encoding a WAV of the same length) and lets every chunk check for a cancel.
+encoding a WAV of the same length) and lets every chunk check for a cancel. A song of 20 s or more
+to MP3 is encoded by two ffmpegs at once where there are two cores, each given half, and the halves
+are joined into one file (mp3_halves): LAME uses one core, so this halves the longest part of an export.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -39,10 +42,11 @@ import soundfile
 
 from studio.atomic_file import fsync_folder
 from studio.export.errors import ExportCancelled, ExportError, ExportFileExists
+from studio.export.mp3_halves import Halves, NoJoin, join_halves, plan_halves
 from studio.export.tags import Tags, check_cover, read_tags, write_tags
 
 __all__ = ["FORMATS", "FORMAT_LABELS", "LOSSY_FORMATS", "StartedEncoder", "Tags", "check_out_dir", "estimated_bytes",
-           "extension_of", "free_name", "partial_path", "read_tags", "safe_file_name", "write_audio"]
+           "extension_of", "free_name", "partial_path", "partial_paths", "read_tags", "safe_file_name", "write_audio"]
 
 FORMATS = ("wav-16", "wav-24", "flac", "mp3-192", "mp3-320", "ogg", "m4a")
 FORMAT_LABELS = {
@@ -59,6 +63,8 @@ _FFMPEG_OUTPUT = {
     "ogg": ["-c:a", "libvorbis", "-q:a", "6", "-f", "ogg"],  # quality 6: about 190 kbps for stereo
     "m4a": ["-c:a", "aac", "-b:a", "256k", "-f", "ipod", "-movflags", "+faststart"],
 }
+_MP3_FORMATS = ("mp3-192", "mp3-320")
+_BARE_MP3 = ["-write_xing", "0", "-id3v2_version", "0"]
 _BYTES_PER_SECOND = {"mp3-192": 24_000, "mp3-320": 40_000, "ogg": 32_000, "m4a": 33_000}  # a little over
 CHUNK_FRAMES = 16384  # about a third of a second: how often a cancel is seen
 PIPE_BYTES = 1 << 20
@@ -185,7 +191,10 @@ def write_audio(audio: np.ndarray | ChunkedAudio, sample_rate: int, path: str | 
     if len(samples.shape) != 2 or not 1 <= samples.shape[1] <= 8 or samples.shape[0] == 0:
         raise ValueError(f"audio must be (frames, channels) with 1..8 channels and some frames, got {samples.shape}")
     cover_bytes = len(check_cover(tags.cover_path)[0]) if tags.cover_path else 0  # before any encoding
-    check_out_dir(path.parent, estimated_bytes(fmt, samples.shape[0], samples.shape[1], sample_rate) + cover_bytes)
+    needed_bytes = estimated_bytes(fmt, samples.shape[0], samples.shape[1], sample_rate) + cover_bytes
+    if fmt in _MP3_FORMATS and plan_halves(samples.shape[0], sample_rate) is not None:
+        needed_bytes += needed_bytes // 2  # two halves and then the whole lie side by side for a moment
+    check_out_dir(path.parent, needed_bytes)
     if not overwrite and os.path.lexists(path):
         raise _exists_error(path)
     tmp = partial_path(path)
@@ -278,6 +287,17 @@ def partial_path(path: str | os.PathLike) -> Path:
     return path.with_name(f".{path.stem}.partial{path.suffix}")
 
 
+def second_half_path(partial: str | os.PathLike) -> Path:
+    """The hidden name of a long MP3's second half while both are encoded (mp3_halves)."""
+    partial = Path(partial)
+    return partial.with_name(f"{partial.stem}-2{partial.suffix}")
+
+
+def partial_paths(path: str | os.PathLike) -> list[Path]:
+    """Every hidden name the file at path may be written under until it is whole."""
+    return [partial_path(path), second_half_path(partial_path(path))]
+
+
 def _ffmpeg_path(fmt: str, shown: str) -> str:
     ffmpeg = shutil.which("ffmpeg")
     if ffmpeg is None:
@@ -286,15 +306,16 @@ def _ffmpeg_path(fmt: str, shown: str) -> str:
     return ffmpeg
 
 
-def _start_ffmpeg(ffmpeg: str, sample_rate: int, channels: int, tmp: Path, fmt: str):
+def _start_ffmpeg(ffmpeg: str, sample_rate: int, channels: int, tmp: Path, fmt: str, bare: bool = False):
     """(ffmpeg waiting for raw float32 samples on its stdin, to encode into tmp; the file its
-    messages go to: not a pipe, which nobody reading it could fill up and stall ffmpeg)."""
+    messages go to: not a pipe, which nobody reading it could fill up and stall ffmpeg).
+    bare: MP3 frames alone, with no tag and no Info frame (a second half, mp3_halves)."""
     # Where the system can (Linux's setpriv), ffmpeg is ended with the export if the export ever
     # dies (a crash, a kill): left alone, it would read the end of its input and write a file.
     die_with_parent = ["setpriv", "--pdeathsig", "KILL", "--"] if shutil.which("setpriv") else []
     command = [*die_with_parent, ffmpeg, "-nostdin", "-hide_banner", "-v", "error",
                "-f", "f32le", "-ar", str(sample_rate), "-ac", str(channels), "-i", "pipe:0",
-               *_FFMPEG_OUTPUT[fmt], "-y", "file:" + os.path.abspath(tmp)]
+               *_FFMPEG_OUTPUT[fmt], *(_BARE_MP3 if bare else []), "-y", "file:" + os.path.abspath(tmp)]
     said = tempfile.TemporaryFile()
     try:
         return subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=said), said
@@ -348,48 +369,137 @@ class StartedEncoder:
 
 def _write_with_ffmpeg(samples: ChunkedAudio, sample_rate: int, tmp: Path, fmt: str, cancel: Cancel | None,
                        progress: Progress | None, shown: str, started=None) -> None:
-    """Feed the samples to ffmpeg (started here, or started ahead: (process, messages file))."""
-    if started is None:
-        started = _start_ffmpeg(_ffmpeg_path(fmt, shown), sample_rate, samples.shape[1], tmp, fmt)
-    process, said = started
-    with said:
+    """Feed the samples to ffmpeg (started here, or started ahead: (process, messages file)).
+    A long MP3 is encoded in two halves at once, on two cores (mp3_halves), where there are two."""
+    halves = plan_halves(samples.shape[0], sample_rate) if fmt in _MP3_FORMATS and _cores() >= 2 else None
+    if halves is not None:
         try:
-            _widen_pipe(process.stdin)
-            frames = samples.shape[0]
-            for first in range(0, frames, CHUNK_FRAMES):
-                _check_cancel(cancel)
-                chunk = np.clip(samples.chunk(first, min(frames, first + CHUNK_FRAMES)), -1.0, 1.0)
-                try:
-                    process.stdin.write(np.ascontiguousarray(chunk, "<f4"))  # as it lies: no copy into bytes
-                except BrokenPipeError:  # ffmpeg stopped (a full disk...): its messages say why
-                    break
-                if progress is not None:
-                    progress(min(first + CHUNK_FRAMES, frames) / frames * 0.95)
-            with contextlib.suppress(BrokenPipeError):
-                process.stdin.close()
-            deadline = time.monotonic() + FINISH_TIMEOUT_S
-            while process.poll() is None:
-                _check_cancel(cancel)
-                if time.monotonic() > deadline:
-                    raise ExportError(f"{shown} could not be saved: the encoder (ffmpeg) stopped responding.")
-                with contextlib.suppress(subprocess.TimeoutExpired):
-                    process.wait(0.05)
-        finally:
-            if process.poll() is None:  # cancelled or failed: leave no ffmpeg behind
-                process.kill()
-                process.wait()
-            with contextlib.suppress(BrokenPipeError):
-                process.stdin.close()
-        said.seek(0)
-        words = said.read().decode("utf-8", "replace")
-    # ffmpeg 5 can exit with 0 after "Error writing trailer of ...: No space left on device": its words decide.
-    if "No space left on device" in words:
-        raise OSError(errno.ENOSPC, "No space left on device")
-    if "File too large" in words or process.returncode == -getattr(signal, "SIGXFSZ", -1):
-        raise OSError(errno.EFBIG, "File too large")
-    if process.returncode != 0 or re.search(r"Error (writing|closing)", words):
-        last_line = (words.strip().splitlines() or [f"exit code {process.returncode}"])[-1]
-        raise ExportError(f"{shown} could not be saved as {FORMAT_LABELS[fmt]} (the encoder said: {last_line}).")
+            _write_mp3_in_halves(samples, sample_rate, tmp, fmt, cancel, progress, shown, started, halves)
+            return
+        except NoJoin:  # never seen: the song is encoded whole instead
+            started = None
+    encoding = _Encoding(started or _start_ffmpeg(_ffmpeg_path(fmt, shown), sample_rate, samples.shape[1], tmp, fmt))
+    try:
+        encoding.feed(samples, 0, samples.shape[0], cancel, progress and (
+            lambda fed: progress(fed / samples.shape[0] * 0.95)))
+        encoding.finish(cancel, shown, fmt)
+    finally:
+        encoding.end()
+
+
+def _write_mp3_in_halves(samples: ChunkedAudio, sample_rate: int, tmp: Path, fmt: str, cancel: Cancel | None,
+                         progress: Progress | None, shown: str, started, halves: Halves) -> None:
+    """Two encoders at once, each fed its half on a thread of its own; the halves are then
+    joined into tmp (NoJoin if they cannot be: tmp is left to be written again)."""
+    frames, second_tmp = samples.shape[0], second_half_path(tmp)
+    ffmpeg = _ffmpeg_path(fmt, shown)
+    first = _Encoding(started or _start_ffmpeg(ffmpeg, sample_rate, samples.shape[1], tmp, fmt))
+    second: _Encoding | None = None
+    stopped = threading.Event()
+    fed = [0, 0]
+    work = halves.first_end + frames - halves.second_start
+
+    def stop_asked() -> bool:
+        return stopped.is_set() or (cancel is not None and cancel())
+
+    def first_fed(count: int) -> None:
+        fed[0] = count
+        if progress is not None:  # from this thread only: the progress callback need not be thread-safe
+            progress((fed[0] + fed[1]) / work * 0.95)
+
+    errors: list[BaseException] = []
+
+    def feed_second() -> None:
+        try:
+            second.feed(samples, halves.second_start, frames, stop_asked, lambda count: fed.__setitem__(1, count))
+        except BaseException as error:  # raised on the export's thread below
+            errors.append(error)
+
+    thread = None
+    try:
+        second = _Encoding(_start_ffmpeg(ffmpeg, sample_rate, samples.shape[1], second_tmp, fmt, bare=True))
+        thread = threading.Thread(target=feed_second, name="export second half", daemon=True)
+        thread.start()
+        first.feed(samples, 0, halves.first_end, stop_asked, first_fed)
+        while thread.is_alive():
+            thread.join(0.05)
+            _check_cancel(cancel)
+        if errors:
+            raise errors[0]
+        first.finish(cancel, shown, fmt)
+        second.finish(cancel, shown, fmt)
+        joined = join_halves(tmp.read_bytes(), second_tmp.read_bytes(), halves)
+        with open(tmp, "wb") as file:
+            file.write(joined)
+    finally:
+        stopped.set()
+        first.end()
+        if second is not None:
+            second.end()
+        if thread is not None:
+            thread.join()
+        with contextlib.suppress(OSError):
+            second_tmp.unlink()
+
+
+class _Encoding:
+    """One ffmpeg at work on one file: fed samples, waited on, its messages read."""
+
+    def __init__(self, started):
+        self.process, self.said = started  # (ffmpeg, the file its messages go to)
+
+    def feed(self, samples: ChunkedAudio, first: int, last: int, cancel: Cancel | None,
+             fed: Callable[[int], None] | None) -> None:
+        """Samples first..last, a chunk at a time; then the end of its input. fed(frames so far)."""
+        _widen_pipe(self.process.stdin)
+        for start in range(first, last, CHUNK_FRAMES):
+            _check_cancel(cancel)
+            chunk = np.clip(samples.chunk(start, min(last, start + CHUNK_FRAMES)), -1.0, 1.0)
+            try:
+                self.process.stdin.write(np.ascontiguousarray(chunk, "<f4"))  # as it lies: no copy into bytes
+            except BrokenPipeError:  # ffmpeg stopped (a full disk...): its messages say why
+                break
+            if fed is not None:
+                fed(min(last, start + CHUNK_FRAMES) - first)
+        with contextlib.suppress(BrokenPipeError):
+            self.process.stdin.close()
+
+    def finish(self, cancel: Cancel | None, shown: str, fmt: str) -> None:
+        """Wait for ffmpeg to end; its words in plain ones if it failed."""
+        process = self.process
+        deadline = time.monotonic() + FINISH_TIMEOUT_S
+        while process.poll() is None:
+            _check_cancel(cancel)
+            if time.monotonic() > deadline:
+                raise ExportError(f"{shown} could not be saved: the encoder (ffmpeg) stopped responding.")
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(0.05)
+        self.said.seek(0)
+        words = self.said.read().decode("utf-8", "replace")
+        # ffmpeg 5 can exit with 0 after "Error writing trailer of ...: No space left on device": its words decide.
+        if "No space left on device" in words:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        if "File too large" in words or process.returncode == -getattr(signal, "SIGXFSZ", -1):
+            raise OSError(errno.EFBIG, "File too large")
+        if process.returncode != 0 or re.search(r"Error (writing|closing)", words):
+            last_line = (words.strip().splitlines() or [f"exit code {process.returncode}"])[-1]
+            raise ExportError(f"{shown} could not be saved as {FORMAT_LABELS[fmt]} (the encoder said: {last_line}).")
+
+    def end(self) -> None:
+        """Leave no ffmpeg behind (cancelled or failed: it is killed) and close its files."""
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        with contextlib.suppress(BrokenPipeError, OSError):
+            self.process.stdin.close()
+        self.said.close()
+
+
+def _cores() -> int:
+    """The cores this process may run on."""
+    with contextlib.suppress(AttributeError, OSError):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 def _widen_pipe(pipe) -> None:

@@ -30,7 +30,7 @@ import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
-from studio.export.audio_files import partial_path
+from studio.export.audio_files import partial_paths
 from studio.export.errors import ExportCancelled, ExportError, ExportFileExists
 from studio.export.export_job import ExportOptions, ExportResult, export_song, planned_paths
 
@@ -132,13 +132,14 @@ class ExportProcess:
             mix_path, stem_paths, _ = planned_paths(song, Path(out_dir), options)
         except (ExportError, ValueError):  # a bad format: the child says so, and writes nothing
             return
-        self._partials = [partial_path(path) for path in [mix_path, *(path for _, path in stem_paths)]]
+        self._partials = [partial for path in [mix_path, *(path for _, path in stem_paths)]
+                          for partial in partial_paths(path)]
 
     def start_preview(self, song, path: str | os.PathLike, sample_rate: int = 48000) -> None:
         """Start the preview mode: render_preview(song, path) in the child, with the same progress,
         cancel and outcome as an export (the result's song_path is the preview's WAV)."""
         self._start(render_preview, (song, Path(path), sample_rate), PREVIEW_STARTING_WORDS, previewing=True)
-        self._partials = [partial_path(path)]
+        self._partials = partial_paths(path)
 
     def _start(self, work, args: tuple, words: str, previewing: bool = False) -> None:
         if self.running:
