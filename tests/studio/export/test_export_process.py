@@ -6,12 +6,13 @@ import signal
 import time
 
 import numpy as np
+import pytest
 import soundfile
 
 from studio.export.errors import ExportCancelled, ExportError
 from studio.export.export_job import ExportOptions
 from studio.export.export_process import ExportProcess
-from studio.export.song import Song
+from studio.export.song import Clip, Song
 from tests.studio.export.export_fixtures import SR, decode, small_song
 
 
@@ -103,15 +104,23 @@ def test_a_preview_that_cannot_be_made_says_why_and_a_cancel_leaves_no_file(tmp_
     assert not preview.exists() and [p.name for p in preview.parent.iterdir()] == []
 
 
-def test_an_export_killed_while_it_works_leaves_nothing_not_even_a_hidden_file(tmp_path):
+@pytest.mark.parametrize("bars, killed_at", [
+    (3, 0.0),  # in the mixdown: the mix's encoder has been started ahead
+    (45, 0.5),  # 90 s, while the mix is encoded to MP3 in two halves: both halves' files are there
+])
+def test_an_export_killed_while_it_works_leaves_nothing_not_even_a_hidden_file(tmp_path, bars, killed_at):
     song = small_song(tmp_path)
+    song.lanes[0].clips = [Clip("pattern", "A", 0, bars)]
     out = tmp_path / "out"
     out.mkdir()
     process = ExportProcess()
     process.start(song, out, ExportOptions(format="mp3-320", stems=True))
     deadline = time.monotonic() + 60
-    while process.poll().fraction == 0.0 and time.monotonic() < deadline:
-        time.sleep(0.005)  # progress comes from the mixdown on: the mix's encoder has been started
+    while process.poll().fraction <= killed_at and time.monotonic() < deadline:
+        time.sleep(0.005)
+    assert not process.poll().done
+    if killed_at:
+        assert sorted(os.listdir(out)) == [".Small song.partial-2.mp3", ".Small song.partial.mp3"]
     os.kill(process.pid, signal.SIGKILL)
     status = process.wait(60)
     assert status.done and str(status.error).startswith("The export stopped unexpectedly")

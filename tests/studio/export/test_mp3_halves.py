@@ -128,7 +128,7 @@ def crc16_byte_by_byte(data: bytes) -> int:
     return crc
 
 
-@pytest.mark.parametrize("length", [0, 1, 2047, 2048, 3 * 2048 + 5, 70_001])
+@pytest.mark.parametrize("length", [0, 1, 8191, 8192, 3 * 8192 + 5, 70_001])
 def test_crc16_is_the_byte_by_byte_crc(length):
     data = np.random.default_rng(length).integers(0, 256, length, dtype=np.uint8).tobytes()
     assert crc16(data) == crc16_byte_by_byte(data)
