@@ -104,17 +104,17 @@ def test_a_preview_that_cannot_be_made_says_why_and_a_cancel_leaves_no_file(tmp_
     assert not preview.exists() and [p.name for p in preview.parent.iterdir()] == []
 
 
-@pytest.mark.parametrize("bars, killed_at", [
-    (3, 0.0),  # in the mixdown: the mix's encoder has been started ahead
-    (45, 0.5),  # 90 s, while the mix is encoded to MP3 in two halves: both halves' files are there
+@pytest.mark.parametrize("bars, stems, killed_at", [
+    (3, True, 0.0),  # in the mixdown: the mix's encoder has been started ahead
+    (90, False, 0.5),  # 3 minutes, a quarter into the mix's encode to MP3 in two halves: both halves' files are there
 ])
-def test_an_export_killed_while_it_works_leaves_nothing_not_even_a_hidden_file(tmp_path, bars, killed_at):
+def test_an_export_killed_while_it_works_leaves_nothing_not_even_a_hidden_file(tmp_path, bars, stems, killed_at):
     song = small_song(tmp_path)
     song.lanes[0].clips = [Clip("pattern", "A", 0, bars)]
     out = tmp_path / "out"
     out.mkdir()
     process = ExportProcess()
-    process.start(song, out, ExportOptions(format="mp3-320", stems=True))
+    process.start(song, out, ExportOptions(format="mp3-320", stems=stems))
     deadline = time.monotonic() + 60
     while process.poll().fraction <= killed_at and time.monotonic() < deadline:
         time.sleep(0.005)
