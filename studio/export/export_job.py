@@ -14,7 +14,8 @@ The mastered mix's exact loudness and true peak are measured on a second thread 
 encoder works on it (most of an export's time is the encoder's), and the mix takes its final
 name only once that check has passed; if it ever finds a peak over the ceiling, the song is
 mastered again aiming lower and written again. The mix's encoder (ffmpeg) is started before the
-mixdown, so that its start-up is done by the time the first samples are ready for it.
+mixdown, so that its start-up is done by the time the first samples are ready for it. A long MP3
+is encoded in two halves at once by two ffmpegs and joined (audio_files, mp3_halves).
 """
 
 from __future__ import annotations
