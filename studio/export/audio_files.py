@@ -63,7 +63,7 @@ _FFMPEG_OUTPUT = {
     "ogg": ["-c:a", "libvorbis", "-q:a", "6", "-f", "ogg"],  # quality 6: about 190 kbps for stereo
     "m4a": ["-c:a", "aac", "-b:a", "256k", "-f", "ipod", "-movflags", "+faststart"],
 }
-_MP3_FORMATS = ("mp3-192", "mp3-320")
+_MP3_KBPS = {"mp3-192": 192, "mp3-320": 320}
 _BARE_MP3 = ["-write_xing", "0", "-id3v2_version", "0"]
 _BYTES_PER_SECOND = {"mp3-192": 24_000, "mp3-320": 40_000, "ogg": 32_000, "m4a": 33_000}  # a little over
 CHUNK_FRAMES = 16384  # about a third of a second: how often a cancel is seen
@@ -192,7 +192,7 @@ def write_audio(audio: np.ndarray | ChunkedAudio, sample_rate: int, path: str | 
         raise ValueError(f"audio must be (frames, channels) with 1..8 channels and some frames, got {samples.shape}")
     cover_bytes = len(check_cover(tags.cover_path)[0]) if tags.cover_path else 0  # before any encoding
     needed_bytes = estimated_bytes(fmt, samples.shape[0], samples.shape[1], sample_rate) + cover_bytes
-    if fmt in _MP3_FORMATS and plan_halves(samples.shape[0], sample_rate) is not None:
+    if _halves_for(fmt, samples.shape[0], sample_rate) is not None:
         needed_bytes += needed_bytes // 2  # two halves and then the whole lie side by side for a moment
     check_out_dir(path.parent, needed_bytes)
     if not overwrite and os.path.lexists(path):
@@ -371,7 +371,7 @@ def _write_with_ffmpeg(samples: ChunkedAudio, sample_rate: int, tmp: Path, fmt: 
                        progress: Progress | None, shown: str, started=None) -> None:
     """Feed the samples to ffmpeg (started here, or started ahead: (process, messages file)).
     A long MP3 is encoded in two halves at once, on two cores (mp3_halves), where there are two."""
-    halves = plan_halves(samples.shape[0], sample_rate) if fmt in _MP3_FORMATS and _cores() >= 2 else None
+    halves = _halves_for(fmt, samples.shape[0], sample_rate)
     if halves is not None:
         try:
             _write_mp3_in_halves(samples, sample_rate, tmp, fmt, cancel, progress, shown, started, halves)
@@ -387,23 +387,28 @@ def _write_with_ffmpeg(samples: ChunkedAudio, sample_rate: int, tmp: Path, fmt: 
         encoding.end()
 
 
+def _halves_for(fmt: str, frames: int, sample_rate: int) -> Halves | None:
+    """Where a file of frames is cut to be encoded in two halves at once, or None to encode it whole."""
+    if fmt not in _MP3_KBPS or _cores() < 2:
+        return None
+    return plan_halves(frames, sample_rate, _MP3_KBPS[fmt])
+
+
 def _write_mp3_in_halves(samples: ChunkedAudio, sample_rate: int, tmp: Path, fmt: str, cancel: Cancel | None,
                          progress: Progress | None, shown: str, started, halves: Halves) -> None:
     """Two encoders at once, each fed its half on a thread of its own; the halves are then
-    joined into tmp (NoJoin if they cannot be: tmp is left to be written again)."""
+    joined into tmp (NoJoin if they cannot be: tmp is left to be written again). When either
+    half fails, the other stops being fed at once, and the failure is what is said."""
     frames, second_tmp = samples.shape[0], second_half_path(tmp)
     ffmpeg = _ffmpeg_path(fmt, shown)
     first = _Encoding(started or _start_ffmpeg(ffmpeg, sample_rate, samples.shape[1], tmp, fmt))
     second: _Encoding | None = None
-    stopped = threading.Event()
+    stopped = threading.Event()  # one half has failed (or the export is over): the other stops too
     fed = [0, 0]
     work = halves.first_end + frames - halves.second_start
 
-    def stop_asked() -> bool:
-        return stopped.is_set() or (cancel is not None and cancel())
-
-    def first_fed(count: int) -> None:
-        fed[0] = count
+    def show_progress(first_count: int | None = None) -> None:
+        fed[0] = fed[0] if first_count is None else first_count
         if progress is not None:  # from this thread only: the progress callback need not be thread-safe
             progress((fed[0] + fed[1]) / work * 0.95)
 
@@ -411,22 +416,29 @@ def _write_mp3_in_halves(samples: ChunkedAudio, sample_rate: int, tmp: Path, fmt
 
     def feed_second() -> None:
         try:
-            second.feed(samples, halves.second_start, frames, stop_asked, lambda count: fed.__setitem__(1, count))
+            second.feed(samples, halves.second_start, frames, cancel, lambda count: fed.__setitem__(1, count),
+                        stopped.is_set)
         except BaseException as error:  # raised on the export's thread below
             errors.append(error)
+            stopped.set()
+        if second.failed:
+            stopped.set()
 
     thread = None
     try:
         second = _Encoding(_start_ffmpeg(ffmpeg, sample_rate, samples.shape[1], second_tmp, fmt, bare=True))
         thread = threading.Thread(target=feed_second, name="export second half", daemon=True)
         thread.start()
-        first.feed(samples, 0, halves.first_end, stop_asked, first_fed)
+        first.feed(samples, 0, halves.first_end, cancel, show_progress, stopped.is_set)
         while thread.is_alive():
+            if first.failed:
+                stopped.set()
             thread.join(0.05)
             _check_cancel(cancel)
+            show_progress()
         if errors:
             raise errors[0]
-        first.finish(cancel, shown, fmt)
+        first.finish(cancel, shown, fmt)  # a half that failed says why here
         second.finish(cancel, shown, fmt)
         joined = join_halves(tmp.read_bytes(), second_tmp.read_bytes(), halves)
         with open(tmp, "wb") as file:
@@ -448,11 +460,19 @@ class _Encoding:
     def __init__(self, started):
         self.process, self.said = started  # (ffmpeg, the file its messages go to)
 
+    @property
+    def failed(self) -> bool:
+        """ffmpeg has ended with an error (its messages say which, through finish())."""
+        return self.process.poll() not in (None, 0)
+
     def feed(self, samples: ChunkedAudio, first: int, last: int, cancel: Cancel | None,
-             fed: Callable[[int], None] | None) -> None:
-        """Samples first..last, a chunk at a time; then the end of its input. fed(frames so far)."""
+             fed: Callable[[int], None] | None, stop: Callable[[], bool] | None = None) -> None:
+        """Samples first..last, a chunk at a time; then the end of its input. fed(frames so
+        far). ExportCancelled when cancel() says so; stop() just ends the feeding early."""
         _widen_pipe(self.process.stdin)
         for start in range(first, last, CHUNK_FRAMES):
+            if stop is not None and stop():
+                break
             _check_cancel(cancel)
             chunk = np.clip(samples.chunk(start, min(last, start + CHUNK_FRAMES)), -1.0, 1.0)
             try:

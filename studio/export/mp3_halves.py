@@ -28,6 +28,7 @@ players seek in it and trim it to the exact length of the mix.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -38,10 +39,9 @@ WARM_UP_FRAMES = 40  # the second encoder's frames before the first that may be 
 SEARCH_FRAMES = 32  # frames where a join is looked for
 TAIL_FRAMES = 8  # the first encoder goes on past them: its last frames are shaped by its end
 MIN_SECONDS = 20.0  # shorter songs are encoded whole: two encoders' start-up would cost more than they save
-_BITRATES_KBPS = (0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)  # MPEG-1 Layer III
+_BITRATES_KBPS = (0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 0)  # MPEG-1 Layer III; 15: bad
 _RATES = {0: 44100, 1: 48000, 2: 32000}
 _XING_BAGS = 400  # the seek table's sampling, as LAME and ffmpeg keep it
-_LAME_TAG_CRC_BYTES = 190
 
 
 class NoJoin(Exception):
@@ -62,18 +62,29 @@ class Halves:
         return self.second_start // FRAME_SAMPLES
 
 
-def plan_halves(frames: int, sample_rate: int) -> Halves | None:
+def plan_halves(frames: int, sample_rate: int, kbps: int = 320) -> Halves | None:
     """Where to cut a song of frames samples per channel, or None to encode it whole."""
     if sample_rate not in MPEG1_SAMPLE_RATES or frames < MIN_SECONDS * sample_rate:
         return None
     # The halves' work is even: the second's warm-up is paid for by the first's search and tail.
     middle = (frames // FRAME_SAMPLES + WARM_UP_FRAMES - SEARCH_FRAMES - TAIL_FRAMES) // 2
-    second_offset = middle - WARM_UP_FRAMES
+    cycle = padding_cycle_frames(sample_rate, kbps)
+    second_offset = (middle - WARM_UP_FRAMES) // cycle * cycle
     join_to = middle + SEARCH_FRAMES - 1
     if second_offset < 1 or (join_to + 1 + TAIL_FRAMES) * FRAME_SAMPLES >= frames:  # too short to halve
         return None
     return Halves(frames=frames, first_end=min(frames, (join_to + 1 + TAIL_FRAMES) * FRAME_SAMPLES),
                   second_start=second_offset * FRAME_SAMPLES, join_from=middle, join_to=join_to)
+
+
+def padding_cycle_frames(sample_rate: int, kbps: int) -> int:
+    """Every how many frames LAME's padding bytes come round again. A frame is 144000 * kbps /
+    sample_rate bytes; where that is not whole (44.1 kHz: 49 frames), LAME adds a byte to some
+    frames, counting from the stream's first. The second half starts on a whole cycle, so its
+    frames are as long as the whole file's would be there: otherwise its bit reservoir can stay
+    a few bytes off the first half's for good, and no frame lets them meet."""
+    remainder = 144_000 * kbps % sample_rate
+    return sample_rate // math.gcd(remainder, sample_rate) if remainder else 1
 
 
 def join_halves(first: bytes, second: bytes, halves: Halves) -> bytes:
@@ -214,7 +225,9 @@ def _rewritten_info(info: bytes, xing: int, sizes: list[int], body: bytes, sampl
     frame[xing + 141:xing + 144] = (delay << 12 | padding).to_bytes(3, "big")
     frame[xing + 148:xing + 152] = total.to_bytes(4, "big")  # music length, with the Info frame
     frame[xing + 152:xing + 154] = crc16(body).to_bytes(2, "big")
-    frame[xing + 154:xing + 156] = crc16(bytes(frame[:_LAME_TAG_CRC_BYTES])).to_bytes(2, "big")
+    # The tag's own checksum covers the frame up to it: 190 bytes in stereo (as ffmpeg writes it),
+    # 175 in mono (ffmpeg takes 190 there too, its own field among them, and readers disagree).
+    frame[xing + 154:xing + 156] = crc16(bytes(frame[:xing + 154])).to_bytes(2, "big")
     return bytes(frame)
 
 
