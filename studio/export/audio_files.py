@@ -376,7 +376,7 @@ def _write_with_ffmpeg(samples: ChunkedAudio, sample_rate: int, tmp: Path, fmt: 
         try:
             _write_mp3_in_halves(samples, sample_rate, tmp, fmt, cancel, progress, shown, started, halves)
             return
-        except NoJoin:  # never seen: the song is encoded whole instead
+        except NoJoin:  # not seen since the halves start on LAME's padding cycle: encoded whole instead
             started = None
     encoding = _Encoding(started or _start_ffmpeg(_ffmpeg_path(fmt, shown), sample_rate, samples.shape[1], tmp, fmt))
     try:
