@@ -1,14 +1,14 @@
 """A long MP3 encoded on two cores: each half by an encoder of its own, then joined into one file.
 
-    halves = plan_halves(frames, sample_rate)     None when the song is too short to be worth it
+    halves = plan_halves(frames, sample_rate, kbps)     None when the song is too short to be worth it
     ...encode samples [0, halves.first_end) into one file (with its Info frame), and samples
        [halves.second_start, frames) into another (bare frames: -write_xing 0 -id3v2_version 0)...
     join_halves(first_bytes, second_bytes, halves) -> the whole file's bytes, or NoJoin
 
 LAME (libmp3lame, through ffmpeg) encodes on one core, and its encode is most of an export's
 time. An MP3 is a run of frames of 1152 samples each; the second encoder starts a little before
-the middle (WARM_UP_FRAMES) so that its state has settled by the frames that are used, and the
-first goes a little past it. The joined file takes the first encoder's frames up to a join frame
+the middle (WARM_UP_FRAMES, and on LAME's padding cycle: padding_cycle_frames) so that its state
+has settled by the frames that are used, and the first goes a little past it. The joined file takes the first encoder's frames up to a join frame
 and the second's from there on, at a frame where they can meet:
 
 - Bit reservoir: a frame's data may begin in the frame before it (main_data_begin bytes back).
