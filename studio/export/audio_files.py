@@ -352,13 +352,8 @@ class StartedEncoder:
 
     def close(self) -> None:
         if self._started is not None:
-            process, said = self._started
-            self._started = None
-            process.kill()  # it has had no samples: it has written nothing
-            process.wait()
-            with contextlib.suppress(OSError):
-                process.stdin.close()
-            said.close()
+            started, self._started = self._started, None
+            _Encoding(started).end()  # it has had no samples: it has written nothing
 
     def __enter__(self) -> StartedEncoder:
         return self
@@ -416,12 +411,11 @@ def _write_mp3_in_halves(samples: ChunkedAudio, sample_rate: int, tmp: Path, fmt
 
     def feed_second() -> None:
         try:
-            second.feed(samples, halves.second_start, frames, cancel, lambda count: fed.__setitem__(1, count),
-                        stopped.is_set)
+            if not second.feed(samples, halves.second_start, frames, cancel, lambda count: fed.__setitem__(1, count),
+                               stopped.is_set):
+                stopped.set()  # its ffmpeg failed (it may not have quite exited yet: failed can still be False)
         except BaseException as error:  # raised on the export's thread below
             errors.append(error)
-            stopped.set()
-        if second.failed:
             stopped.set()
 
     thread = None
@@ -429,7 +423,8 @@ def _write_mp3_in_halves(samples: ChunkedAudio, sample_rate: int, tmp: Path, fmt
         second = _Encoding(_start_ffmpeg(ffmpeg, sample_rate, samples.shape[1], second_tmp, fmt, bare=True))
         thread = threading.Thread(target=feed_second, name="export second half", daemon=True)
         thread.start()
-        first.feed(samples, 0, halves.first_end, cancel, show_progress, stopped.is_set)
+        if not first.feed(samples, 0, halves.first_end, cancel, show_progress, stopped.is_set):
+            stopped.set()
         while thread.is_alive():
             if first.failed:
                 stopped.set()
@@ -466,9 +461,11 @@ class _Encoding:
         return self.process.poll() not in (None, 0)
 
     def feed(self, samples: ChunkedAudio, first: int, last: int, cancel: Cancel | None,
-             fed: Callable[[int], None] | None, stop: Callable[[], bool] | None = None) -> None:
+             fed: Callable[[int], None] | None, stop: Callable[[], bool] | None = None) -> bool:
         """Samples first..last, a chunk at a time; then the end of its input. fed(frames so
-        far). ExportCancelled when cancel() says so; stop() just ends the feeding early."""
+        far). ExportCancelled when cancel() says so; stop() just ends the feeding early. False
+        when ffmpeg stopped reading (it failed: finish() says why)."""
+        reading = True
         _widen_pipe(self.process.stdin)
         for start in range(first, last, CHUNK_FRAMES):
             if stop is not None and stop():
@@ -478,11 +475,13 @@ class _Encoding:
             try:
                 self.process.stdin.write(np.ascontiguousarray(chunk, "<f4"))  # as it lies: no copy into bytes
             except BrokenPipeError:  # ffmpeg stopped (a full disk...): its messages say why
+                reading = False
                 break
             if fed is not None:
                 fed(min(last, start + CHUNK_FRAMES) - first)
         with contextlib.suppress(BrokenPipeError):
             self.process.stdin.close()
+        return reading
 
     def finish(self, cancel: Cancel | None, shown: str, fmt: str) -> None:
         """Wait for ffmpeg to end; its words in plain ones if it failed."""

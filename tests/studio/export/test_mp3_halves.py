@@ -356,3 +356,11 @@ def test_room_for_both_halves_is_asked_for_before_the_encode(tmp_path, monkeypat
     write_audio(audio[:SR], SR, tmp_path / "Short.mp3", "mp3-320")  # whole: no halves
     whole = audio_files.estimated_bytes("mp3-320", len(audio))
     assert asked == [whole + whole // 2, audio_files.estimated_bytes("mp3-320", SR)]
+
+
+def test_progress_rises_to_one_while_both_halves_encode(tmp_path, monkeypatch):
+    encoders = Encoders(monkeypatch)
+    seen = []
+    write_audio(music(21.0), SR, tmp_path / "Song.mp3", "mp3-320", progress=seen.append)
+    assert encoders.bare == [False, True]
+    assert seen == sorted(seen) and seen[-1] == 1.0 and len(seen) > 20
